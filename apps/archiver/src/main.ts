@@ -1,0 +1,4 @@
+import { main } from '@pacs/runtime';
+import { archiverService } from '@pacs/service-archiver';
+
+main('archiver', [archiverService]);

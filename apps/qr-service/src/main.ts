@@ -1,0 +1,4 @@
+import { main } from '@pacs/runtime';
+import { qrService } from '@pacs/service-qr-service';
+
+main('qr-service', [qrService]);

@@ -1,0 +1,4 @@
+import { main } from '@pacs/runtime';
+import { scpListenerService } from '@pacs/service-scp-listener';
+
+main('scp-listener', [scpListenerService]);

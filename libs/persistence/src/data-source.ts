@@ -1,0 +1,72 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+/** Connection settings; the app maps its configuration onto these. */
+export type DatabaseOptions =
+  | { driver: 'postgres'; url: string; schema: string; poolSize: number; statementTimeoutMs: number; applicationName?: string }
+  | { driver: 'pglite'; dataDir: string; schema: string };
+
+/**
+ * The one TypeORM data source definition (Postgres in cluster mode, PGlite in embedded mode,
+ * the same entities and the same SQL migrations). Schema changes only ever come from
+ * migrations: `synchronize` is off, always.
+ */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  const common = {
+    type: 'postgres',
+    schema: options.schema,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'pacs_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
+  if (options.driver === 'pglite') {
+    const driver = new PGliteDriver({ dataDir: options.dataDir }).driver;
+    return new DataSource({ ...common, driver } as DataSourceOptions);
+  }
+  return new DataSource({
+    ...common,
+    url: options.url,
+    poolSize: options.poolSize,
+    applicationName: options.applicationName ?? 'pacs',
+    extra: {
+      // Unqualified names in the migrations resolve to the configured schema.
+      options: `-c search_path=${options.schema} -c statement_timeout=${options.statementTimeoutMs}`,
+      connectionTimeoutMillis: 10_000,
+    },
+  });
+}
+
+/** Connects, creates the schema if needed and applies pending migrations. */
+export async function openDatabase(options: DatabaseOptions, { migrate = true } = {}): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    if (options.driver === 'pglite') await dataSource.query(`SET search_path TO "${options.schema}"`);
+    if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    throw err;
+  }
+  return dataSource;
+}
+
+/** Readiness check: one round trip to the database. */
+export async function pingDatabase(dataSource: DataSource): Promise<void> {
+  await dataSource.query('SELECT 1');
+}
+
+/**
+ * SQL that the entities would need on top of the migrations: empty when migrations and
+ * entities agree (checked in tests, as a schema-drift guard).
+ */
+export async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
+  const sql = await dataSource.driver.createSchemaBuilder().log();
+  return sql.upQueries.map((q) => q.query);
+}

@@ -1,0 +1,5 @@
+import { SystemSettingEntity } from './system-setting.entity';
+
+export { SystemSettingEntity, type SystemSetting } from './system-setting.entity';
+
+export const ENTITIES = [SystemSettingEntity];

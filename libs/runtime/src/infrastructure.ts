@@ -1,0 +1,81 @@
+import { InProcessBus, NatsBus, type Bus } from '@pacs/messaging';
+import { openDatabase, pingDatabase, type DataSource, type DatabaseOptions } from '@pacs/persistence';
+import type { HealthRegistry, Logger, PacsConfig, Shutdown } from '@pacs/platform';
+import { FilesystemObjectStore, S3ObjectStore, type ObjectStore } from '@pacs/storage';
+
+/**
+ * The three shared parts (database, bus, object store), opened on first use from the
+ * configuration and shared by every service of the process. Opening one registers its
+ * readiness check and its place in the shutdown order. In embedded mode all services share
+ * one PGlite, one in-process bus and one filesystem store; in cluster mode each process
+ * opens only what it uses (the listener never opens the database).
+ */
+export class Infrastructure {
+  private db: Promise<DataSource> | undefined;
+  private busInstance: Promise<Bus> | undefined;
+  private store: Promise<ObjectStore> | undefined;
+
+  constructor(
+    private readonly config: PacsConfig,
+    private readonly logger: Logger,
+    private readonly health: HealthRegistry,
+    private readonly shutdown: Shutdown,
+    private readonly service: string,
+  ) {}
+
+  database(): Promise<DataSource> {
+    this.db ??= (async () => {
+      const { database } = this.config;
+      const options: DatabaseOptions =
+        database.driver === 'postgres'
+          ? { driver: 'postgres', url: database.url as string, schema: database.schema, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, applicationName: `pacs-${this.service}` }
+          : { driver: 'pglite', dataDir: database.dataDir, schema: database.schema };
+      const db = await openDatabase(options);
+      this.logger.info({ driver: database.driver, schema: database.schema }, 'database open, migrations applied');
+      this.health.addReadinessCheck('database', () => pingDatabase(db));
+      this.shutdown.onShutdown('database', () => db.destroy());
+      return db;
+    })();
+    return this.db;
+  }
+
+  bus(): Promise<Bus> {
+    this.busInstance ??= (async () => {
+      const { bus } = this.config;
+      const log = this.logger.child({ component: 'bus' });
+      const instance: Bus =
+        bus.driver === 'nats'
+          ? await NatsBus.connect({
+              servers: bus.servers,
+              name: `pacs-${this.service}`,
+              connectTimeoutMs: bus.connectTimeoutMs,
+              ...(bus.user ? { user: bus.user } : {}),
+              ...(bus.password ? { pass: bus.password } : {}),
+              ...(bus.token ? { token: bus.token } : {}),
+              logger: log,
+            })
+          : new InProcessBus({ logger: log });
+      this.logger.info({ driver: bus.driver }, 'bus connected');
+      this.health.addReadinessCheck('bus', () => instance.ping());
+      this.shutdown.onShutdown('bus', () => instance.close());
+      return instance;
+    })();
+    return this.busInstance;
+  }
+
+  objectStore(): Promise<ObjectStore> {
+    this.store ??= (async () => {
+      const { storage } = this.config;
+      const log = this.logger.child({ component: 'storage' });
+      const instance: ObjectStore =
+        storage.driver === 's3'
+          ? new S3ObjectStore({ ...storage.s3, logger: log })
+          : new FilesystemObjectStore({ root: storage.filesystem.root, logger: log });
+      await instance.ping();
+      this.logger.info({ store: instance.describe() }, 'object store ready');
+      this.health.addReadinessCheck('storage', () => instance.ping());
+      return instance;
+    })();
+    return this.store;
+  }
+}

@@ -1,0 +1,1 @@
+export { adminApiService } from './admin-api.service';

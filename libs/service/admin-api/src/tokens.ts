@@ -1,0 +1,2 @@
+/** Injection tokens: explicit, because the build does not emit decorator type metadata. */
+export const SERVICE_CONTEXT = Symbol('SERVICE_CONTEXT');

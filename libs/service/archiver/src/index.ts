@@ -1,0 +1,1 @@
+export { archiverService } from './archiver.service';

@@ -1,0 +1,1 @@
+export { indexerService } from './indexer.service';

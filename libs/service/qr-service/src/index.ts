@@ -1,0 +1,1 @@
+export { qrService } from './qr.service';

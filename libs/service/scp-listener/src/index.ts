@@ -1,0 +1,1 @@
+export { scpListenerService } from './scp-listener.service';

@@ -1,0 +1,1 @@
+export { ROOT, buildApp, startPacsProcess, type PacsProcess } from './pacs-process';
