@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { resolveByteRange } from '../byte-range';
+import { DigestTransform } from '../digest-transform';
+import {
+  InvalidObjectKeyError,
+  ObjectNotFoundError,
+  ObjectRangeNotSatisfiableError,
+  ObjectStoreError,
+  StorageUnavailableError,
+} from '../errors';
+import { silentLogger, type StorageLogger } from '../logger';
+import { assertValidKeyPrefix, assertValidObjectKey } from '../object-key';
+import type { ByteRange, ObjectHead, ObjectListEntry, ObjectStore, PutObjectOptions, PutObjectResult } from '../object-store';
+import { asPutFailure } from '../put-failure';
+import { DEFAULT_CONTENT_TYPE, validatePutOptions } from '../put-options';
+import { withTypedErrors } from '../typed-read-stream';
+import { fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeFully } from './durable-fs';
+import { errnoOf, isMissingPath, mapFsError } from './fs-errors';
+import { encodeObjectRecord, readObjectRecord } from './object-record';
+import { walkSorted } from './sorted-walk';
+
+export interface FilesystemObjectStoreOptions {
+  /**
+   * Directory holding the objects, one plain file per key at <root>/<key>. It must exist: the
+   * store never creates it, so an unmounted volume shows as "unavailable" instead of filling
+   * the container's own disk.
+   */
+  root: string;
+  logger?: StorageLogger;
+}
+
+const TEMP_AREA = '.tmp';
+const RECORD_AREA = '.meta';
+
+/** The key names a directory or runs through a file: possible here, never on S3. */
+const isKeyConflict = (error: unknown): boolean => {
+  const code = errnoOf(error);
+  return code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY';
+};
+
+/**
+ * ObjectStore on a local or network filesystem. A put streams into <root>/.tmp/<random>, fsyncs,
+ * and renames into place (then fsyncs the directory), so a crash leaves at most a temp file,
+ * never a partial object; cleanupTemp() removes such leftovers. Digest, content type and user
+ * metadata live in <root>/.meta/<key>.
+ */
+export class FilesystemObjectStore implements ObjectStore {
+  private readonly root: string;
+  private readonly tempDir: string;
+  private readonly recordDir: string;
+  private readonly logger: StorageLogger;
+  private areasReady: Promise<void> | undefined;
+
+  constructor(options: FilesystemObjectStoreOptions) {
+    this.root = resolve(options.root);
+    this.tempDir = join(this.root, TEMP_AREA);
+    this.recordDir = join(this.root, RECORD_AREA);
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  describe(): string {
+    return `filesystem:${this.root}`;
+  }
+
+  async put(key: string, source: Readable, options?: PutObjectOptions): Promise<PutObjectResult> {
+    assertValidObjectKey(key);
+    const valid = validatePutOptions(key, options);
+    const id = randomUUID();
+    const tempData = join(this.tempDir, `${id}.data`);
+    const tempRecord = join(this.tempDir, `${id}.meta`);
+    let handle: FileHandle | undefined;
+    try {
+      await this.prepareAreas();
+      handle = await open(tempData, 'wx', 0o644);
+      const sink = handle;
+      const digest = new DigestTransform(key, valid.size);
+      try {
+        await pipeline(source, digest, async (chunks: AsyncIterable<Buffer>) => {
+          for await (const chunk of chunks) {
+            await writeFully(sink, chunk).catch((error: unknown) => {
+              throw mapFsError(this.describe(), error, key);
+            });
+          }
+        });
+      } catch (error) {
+        throw asPutFailure(key, error);
+      }
+      const { size, sha256 } = digest.result();
+      await handle.sync();
+      const identity = await handle.stat({ bigint: true });
+      await handle.close();
+      handle = undefined;
+
+      await this.writeDurably(
+        tempRecord,
+        encodeObjectRecord({ v: 1, ino: identity.ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata }),
+      );
+      // Record first, data last: the data rename is the moment the new object becomes visible.
+      await renameIntoPlace(tempRecord, this.recordPath(key));
+      await renameIntoPlace(tempData, this.dataPath(key));
+      this.logger.debug({ key, size, sha256 }, 'object stored');
+      return { key, size, sha256 };
+    } catch (error) {
+      source.destroy();
+      await handle?.close().catch(() => undefined);
+      await Promise.all([unlink(tempData).catch(() => undefined), unlink(tempRecord).catch(() => undefined)]);
+      if (error instanceof ObjectStoreError) throw error;
+      if (isKeyConflict(error)) {
+        throw new InvalidObjectKeyError(key, 'collides with an existing object or key prefix in the filesystem store');
+      }
+      throw mapFsError(this.describe(), error, key);
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertValidObjectKey(key);
+    const wanted = resolveByteRange(key, range);
+    await this.prepareAreas();
+    let handle: FileHandle;
+    try {
+      handle = await open(this.dataPath(key), 'r');
+    } catch (error) {
+      if (isMissingPath(error) || errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
+      throw mapFsError(this.describe(), error, key);
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new ObjectNotFoundError(key);
+      if (wanted && wanted.start >= stats.size) {
+        throw new ObjectRangeNotSatisfiableError(key, `start ${wanted.start} is not below the object size ${stats.size}`);
+      }
+      const stream = wanted
+        ? handle.createReadStream({ start: wanted.start, end: Math.min(wanted.end ?? Infinity, stats.size - 1) })
+        : handle.createReadStream();
+      return withTypedErrors(stream, (error) => mapFsError(this.describe(), error, key));
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw mapFsError(this.describe(), error, key);
+    }
+  }
+
+  async head(key: string): Promise<ObjectHead | null> {
+    assertValidObjectKey(key);
+    await this.prepareAreas();
+    try {
+      const stats = await stat(this.dataPath(key), { bigint: true });
+      if (!stats.isFile()) return null;
+      const record = await readObjectRecord(this.recordPath(key), stats);
+      if (record === null) this.logger.debug({ key }, 'no matching digest record for object; digest unknown');
+      return {
+        size: Number(stats.size),
+        lastModified: stats.mtime,
+        contentType: record?.contentType ?? DEFAULT_CONTENT_TYPE,
+        metadata: record?.metadata ?? {},
+        sha256: record?.sha256 ?? null,
+      };
+    } catch (error) {
+      if (isMissingPath(error)) return null;
+      throw mapFsError(this.describe(), error, key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidObjectKey(key);
+    await this.prepareAreas();
+    try {
+      // Data first: once it is gone the object is gone, whatever happens to the record.
+      for (const [path, area] of [
+        [this.dataPath(key), this.root],
+        [this.recordPath(key), this.recordDir],
+      ] as const) {
+        try {
+          await unlink(path);
+        } catch (error) {
+          // EISDIR: the key names a directory of other keys, which is not an object.
+          if (isMissingPath(error) || errnoOf(error) === 'EISDIR') continue;
+          throw error;
+        }
+        await fsyncDirectory(dirname(path));
+        await pruneEmptyDirectories(dirname(path), area);
+      }
+    } catch (error) {
+      throw mapFsError(this.describe(), error, key);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectListEntry> {
+    assertValidKeyPrefix(prefix);
+    await this.prepareAreas();
+    try {
+      yield* walkSorted(this.root, prefix);
+    } catch (error) {
+      throw mapFsError(this.describe(), error);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.prepareAreas();
+    try {
+      await access(this.root, constants.W_OK);
+      await access(this.tempDir, constants.W_OK);
+    } catch (error) {
+      throw mapFsError(this.describe(), error);
+    }
+  }
+
+  async close(): Promise<void> {
+    // No pooled resources: every operation opens and closes its own handles.
+  }
+
+  /**
+   * Removes temp files older than `olderThanMs` (leftovers of crashed or killed writers) and
+   * returns how many it removed. Pick an age well above the longest expected upload.
+   */
+  async cleanupTemp(olderThanMs: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tempDir);
+    } catch (error) {
+      if (isMissingPath(error)) return 0;
+      throw mapFsError(this.describe(), error);
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.tempDir, name);
+      try {
+        const stats = await lstat(path);
+        if (stats.mtimeMs > cutoff) continue;
+        await unlink(path);
+        removed += 1;
+      } catch (error) {
+        if (!isMissingPath(error)) throw mapFsError(this.describe(), error);
+      }
+    }
+    if (removed > 0) this.logger.info({ removed, tempDir: this.tempDir }, 'removed leftover temp files');
+    return removed;
+  }
+
+  private dataPath(key: string): string {
+    return join(this.root, key); // safe: validated keys are relative and contain no '.'-led segment
+  }
+
+  private recordPath(key: string): string {
+    return join(this.recordDir, key);
+  }
+
+  private async writeDurably(path: string, content: Buffer): Promise<void> {
+    const handle = await open(path, 'wx', 0o644);
+    try {
+      await writeFully(handle, content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Checks once that the root exists (so a missing volume reads as "unavailable", not as "no
+   * such object") and creates the temp and record areas in it.
+   */
+  private prepareAreas(): Promise<void> {
+    this.areasReady ??= this.createAreas().catch((error: unknown) => {
+      this.areasReady = undefined; // let the next call retry, e.g. once the volume is mounted
+      throw error;
+    });
+    return this.areasReady;
+  }
+
+  private async createAreas(): Promise<void> {
+    try {
+      const stats = await stat(this.root);
+      if (!stats.isDirectory()) throw new StorageUnavailableError(this.describe(), 'root is not a directory');
+      for (const area of [this.tempDir, this.recordDir]) {
+        await mkdir(area).catch((error: unknown) => {
+          if (errnoOf(error) !== 'EEXIST') throw error;
+        });
+      }
+      await fsyncDirectory(this.root);
+    } catch (error) {
+      throw mapFsError(this.describe(), error);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { objectStoreConformance } from '../conformance/object-store-conformance';
+import { InvalidObjectKeyError, StorageUnavailableError } from '../errors';
+import { FilesystemObjectStore } from './filesystem-object-store';
+
+const newRoot = (): Promise<string> => mkdtemp(join(tmpdir(), 'pacs-fs-store-'));
+const sourceOf = (...chunks: Buffer[]): Readable => Readable.from(chunks, { objectMode: false });
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function keysOf(store: FilesystemObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const entry of store.list(prefix)) keys.push(entry.key);
+  return keys;
+}
+
+objectStoreConformance('filesystem', async () => {
+  const root = await newRoot();
+  return { store: new FilesystemObjectStore({ root }), dispose: () => rm(root, { recursive: true, force: true }) };
+});
+
+describe('FilesystemObjectStore', () => {
+  let root: string;
+  let store: FilesystemObjectStore;
+
+  before(async () => {
+    root = await newRoot();
+    store = new FilesystemObjectStore({ root });
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('objects are plain files at <root>/<key>, readable without the store', async () => {
+    const bytes = Buffer.from('DICM payload');
+    await store.put('studies/1.2.3/series/4.5/6.7.dcm', sourceOf(bytes));
+    assert.deepEqual(await readFile(join(root, 'studies/1.2.3/series/4.5/6.7.dcm')), bytes);
+  });
+
+  test('a writer killed mid-put leaves only a temp file, never the object; cleanupTemp removes it', async () => {
+    const key = 'killed/1.2.3.dcm';
+    const writer = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./testing/killed-writer.ts', import.meta.url)), root, key],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      writer.stdout.on('data', (data: Buffer) => {
+        if (data.toString().includes('stalled')) resolve();
+      });
+      writer.once('exit', (code) => reject(new Error(`writer exited (${String(code)}) before stalling`)));
+    });
+    writer.kill('SIGKILL');
+    await exited;
+
+    assert.equal(await store.head(key), null);
+    assert.deepEqual(await keysOf(store, 'killed/'), []);
+    const leftovers = await readdir(join(root, '.tmp'));
+    assert.equal(leftovers.length, 1, 'the interrupted write is a temp file');
+    assert.equal(await store.cleanupTemp(0), 1);
+    assert.deepEqual(await readdir(join(root, '.tmp')), []);
+  });
+
+  test('cleanupTemp keeps temp files younger than the threshold', async () => {
+    const old = join(root, '.tmp', 'old.data');
+    const fresh = join(root, '.tmp', 'fresh.data');
+    await writeFile(old, 'x');
+    await writeFile(fresh, 'y');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    assert.equal(await store.cleanupTemp(3600_000), 1);
+    assert.deepEqual(await readdir(join(root, '.tmp')), ['fresh.data']);
+    await store.cleanupTemp(0);
+  });
+
+  test('list skips temp files, digest records and names that are not valid keys', async () => {
+    const base = await newRoot();
+    const isolated = new FilesystemObjectStore({ root: base });
+    try {
+      await isolated.put('a/1', sourceOf(Buffer.from('1')));
+      await writeFile(join(base, '.tmp', 'leftover.data'), 'partial');
+      await writeFile(join(base, 'has space'), 'foreign');
+      await writeFile(join(base, '.hidden'), 'foreign');
+      await mkdir(join(base, 'a', 'ünï'));
+      await writeFile(join(base, 'a', 'ünï', 'x'), 'foreign');
+      assert.deepEqual(await keysOf(isolated, ''), ['a/1']);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+
+  test('list yields keys in S3 byte order, also where directories and names interleave', async () => {
+    const keys = ['order/a/1', 'order/a-c', 'order/a.b', 'order/ab', 'order/a/sub/3', 'order/b/4', 'order/a/2'];
+    for (const key of keys) await store.put(key, sourceOf(Buffer.from(key)));
+    // '-' (0x2d) < '.' (0x2e) < '/' (0x2f) < 'b': the directory "a" sorts as "a/".
+    assert.deepEqual(await keysOf(store, 'order/'), [...keys].sort());
+    assert.deepEqual(await keysOf(store, 'order/a'), ['order/a-c', 'order/a.b', 'order/a/1', 'order/a/2', 'order/a/sub/3', 'order/ab']);
+  });
+
+  test('concurrent puts to one key leave exactly one of them, complete', async () => {
+    const key = 'race/instance';
+    const first = Buffer.alloc(300_000, 0x61);
+    const second = Buffer.alloc(700_000, 0x62);
+    await Promise.all([store.put(key, sourceOf(first)), store.put(key, sourceOf(second))]);
+    const stored = await readAll(await store.get(key));
+    assert.ok(stored.equals(first) || stored.equals(second), 'stored bytes are one whole object, not a mix');
+    const head = await store.head(key);
+    assert.ok(head?.sha256 === null || head?.sha256 === sha256Of(stored), 'a recorded digest always matches the bytes');
+  });
+
+  test('a digest record describing another file is not trusted (crash between the two renames)', async () => {
+    const key = 'stale/instance';
+    await store.put(key, sourceOf(Buffer.from('original')), { metadata: { version: '1' } });
+    const replacement = join(root, '.tmp', 'replacement');
+    await writeFile(replacement, 'replaced');
+    await rename(replacement, join(root, key));
+    const head = await store.head(key);
+    assert.equal(head?.size, 'replaced'.length);
+    assert.equal(head?.sha256, null);
+    assert.deepEqual(head?.metadata, {});
+  });
+
+  test('a key that would turn an object into a directory (or back) is rejected', async () => {
+    await store.put('conflict/x', sourceOf(Buffer.from('x')));
+    await assert.rejects(store.put('conflict/x/y', sourceOf(Buffer.from('y'))), InvalidObjectKeyError);
+    await assert.rejects(store.put('conflict', sourceOf(Buffer.from('z'))), InvalidObjectKeyError);
+    assert.equal(await store.head('conflict'), null);
+    assert.deepEqual(await readdir(join(root, '.tmp')), []);
+  });
+
+  test('delete prunes directories left empty', async () => {
+    await store.put('prune/a/b/c', sourceOf(Buffer.from('c')));
+    await store.delete('prune/a/b/c');
+    assert.equal((await readdir(root)).includes('prune'), false);
+    assert.equal((await readdir(join(root, '.meta'))).includes('prune'), false);
+  });
+
+  test('a missing root is "unavailable" for every operation and is not created; invalid keys still fail first', async () => {
+    const missing = join(root, 'not-mounted');
+    const unmounted = new FilesystemObjectStore({ root: missing });
+    await assert.rejects(unmounted.ping(), StorageUnavailableError);
+    await assert.rejects(unmounted.put('a/b', sourceOf(Buffer.from('x'))), StorageUnavailableError);
+    await assert.rejects(unmounted.head('a/b'), StorageUnavailableError, 'not "absent": the volume is missing');
+    await assert.rejects(unmounted.get('a/b'), StorageUnavailableError);
+    await assert.rejects(unmounted.delete('a/b'), StorageUnavailableError);
+    await assert.rejects(keysOf(unmounted, ''), StorageUnavailableError);
+    await assert.rejects(unmounted.put('../b', sourceOf(Buffer.from('x'))), InvalidObjectKeyError);
+    assert.equal((await readdir(root)).includes('not-mounted'), false);
+    assert.match(unmounted.describe(), /^filesystem:/);
+  });
+});

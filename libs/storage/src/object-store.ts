@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+
+// Storage is the system of record (ARCHITECTURE.md, contract 3): these bytes are the archive and
+// the index can be rebuilt from them. Every adapter implements exactly these semantics and is
+// held to them by objectStoreConformance().
+
+export interface PutObjectOptions {
+  /** Declared length; when given, a source delivering more or fewer bytes fails the put. */
+  size?: number;
+  /** Defaults to application/octet-stream. Printable ASCII. */
+  contentType?: string;
+  /**
+   * User metadata. Keys: lowercase [a-z0-9-], not starting/ending with '-', not "sha256" (the
+   * store writes that itself). Values: printable ASCII without leading/trailing spaces.
+   * Keys and values together at most 2 KiB (the S3 limit for user metadata).
+   */
+  metadata?: Record<string, string>;
+}
+
+export interface PutObjectResult {
+  key: string;
+  size: number;
+  /** SHA-256 of the bytes stored, lowercase hex, computed while streaming. */
+  sha256: string;
+}
+
+/** Byte range; `end` is inclusive (as in HTTP Range and fs.createReadStream) and clamped to the object. */
+export interface ByteRange {
+  start?: number;
+  end?: number;
+}
+
+export interface ObjectHead {
+  size: number;
+  lastModified: Date;
+  contentType: string;
+  metadata: Record<string, string>;
+  /**
+   * SHA-256 recorded at put time, or null when the store cannot vouch for it (an object written
+   * by another tool, or one whose digest record did not survive a crash).
+   */
+  sha256: string | null;
+}
+
+export interface ObjectListEntry {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ObjectStore {
+  /**
+   * Streams `source` into the object `key`, computing size and SHA-256 on the way. Resolves only
+   * once the object is complete and durable; until then readers see the previous object or none.
+   * On failure the put rejects with an ObjectStoreError, nothing partial is visible under the key
+   * (a previous object stays intact), and the source is destroyed. Invalid keys and options are
+   * rejected before any I/O and before the source is touched.
+   */
+  put(key: string, source: Readable, options?: PutObjectOptions): Promise<PutObjectResult>;
+  /**
+   * Opens the object (or a range of it) for reading. Rejects with ObjectNotFoundError when absent,
+   * ObjectRangeNotSatisfiableError when the range starts at or beyond the end.
+   */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  head(key: string): Promise<ObjectHead | null>;
+  /** Idempotent: deleting an absent object succeeds. */
+  delete(key: string): Promise<void>;
+  /**
+   * Every object whose key starts with `prefix` (a plain string prefix, as in S3), in ascending
+   * key order, fetched lazily page by page so millions of keys never sit in memory.
+   */
+  list(prefix: string): AsyncIterable<ObjectListEntry>;
+  /** Resolves when the store can serve requests now; rejects with StorageUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Short description for logs, without credentials. */
+  describe(): string;
+  /** Releases sockets and handles; the store is unusable afterwards. */
+  close(): Promise<void>;
+}

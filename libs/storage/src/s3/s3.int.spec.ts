@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { Client } from 'minio';
+import { objectStoreConformance } from '../conformance/object-store-conformance';
+import { InvalidObjectKeyError, StorageUnavailableError } from '../errors';
+import { S3ObjectStore } from './s3-object-store';
+import type { S3ObjectStoreOptions } from './s3-options';
+
+// s3rver (a real S3 HTTP API on local disk) ships without types; this is the part we use.
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: {
+  port: number;
+  address: string;
+  silent: boolean;
+  directory: string;
+  configureBuckets: { name: string }[];
+}) => S3rverInstance;
+const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+
+const MIB = 1024 * 1024;
+const CREDENTIALS = { accessKey: 'S3RVER', secretKey: 'S3RVER' }; // s3rver's built-in account
+
+interface RunningS3 {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startS3rver(): Promise<RunningS3> {
+  const directory = await mkdtemp(join(tmpdir(), 'pacs-s3rver-'));
+  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [] });
+  const { port } = await server.run();
+  return {
+    port,
+    stop: async () => {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+const uniqueBucket = (): string => `pacs-test-${randomBytes(6).toString('hex')}`;
+
+function storeOptions(port: number, overrides: Partial<S3ObjectStoreOptions> = {}): S3ObjectStoreOptions {
+  return {
+    endPoint: '127.0.0.1',
+    port,
+    useSSL: false,
+    ...CREDENTIALS,
+    bucket: uniqueBucket(),
+    pathStyle: true,
+    createBucket: true,
+    partSize: 5 * MIB,
+    requestTimeoutMs: 15_000,
+    ...overrides,
+  };
+}
+
+const sourceOf = (...chunks: Buffer[]): Readable => Readable.from(chunks, { objectMode: false });
+
+/** A port nothing listens on: bound once by us, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Accepts TCP connections and never answers: a hung S3 endpoint. */
+async function silentServer(): Promise<{ port: number; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+objectStoreConformance('s3 (s3rver, path-style)', async () => {
+  const s3 = await startS3rver();
+  return { store: new S3ObjectStore(storeOptions(s3.port)), dispose: () => s3.stop() };
+});
+
+describe('S3ObjectStore', () => {
+  let s3: RunningS3;
+
+  before(async () => {
+    s3 = await startS3rver();
+  });
+  after(async () => {
+    await s3.stop();
+  });
+
+  test('the SHA-256 is stored as x-amz-meta-sha256 for single-PUT and multipart objects', async () => {
+    const options = storeOptions(s3.port);
+    const store = new S3ObjectStore(options);
+    const raw = new Client({ endPoint: '127.0.0.1', port: s3.port, useSSL: false, ...CREDENTIALS, region: 'us-east-1', pathStyle: true });
+    try {
+      for (const [key, size] of [
+        ['single/1.dcm', 100_000],
+        ['multipart/2.dcm', 12 * MIB + 17],
+      ] as const) {
+        const bytes = randomBytes(size);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        const result = await store.put(key, sourceOf(bytes), { contentType: 'application/dicom', metadata: { modality: 'CT' } });
+        assert.equal(result.sha256, sha256);
+        const stat = await raw.statObject(options.bucket, key);
+        assert.equal(stat.metaData['sha256'], sha256, `${key}: x-amz-meta-sha256`);
+        assert.equal(stat.metaData['modality'], 'CT');
+        assert.equal(stat.metaData['content-type'], 'application/dicom');
+        assert.equal(stat.size, size);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a missing bucket without createBucket is "unavailable" for ping, put, get and list', async () => {
+    const store = new S3ObjectStore(storeOptions(s3.port, { createBucket: false }));
+    try {
+      await assert.rejects(store.ping(), StorageUnavailableError);
+      await assert.rejects(store.put('a/b', sourceOf(Buffer.from('x'))), StorageUnavailableError);
+      await assert.rejects(store.get('a/b'), StorageUnavailableError);
+      await assert.rejects(async () => {
+        for await (const _entry of store.list('a/')) assert.fail('nothing to list');
+      }, StorageUnavailableError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('unreachable endpoint (connection refused) → StorageUnavailableError from ping and put', async () => {
+    const store = new S3ObjectStore(storeOptions(await closedPort(), { requestTimeoutMs: 2_000 }));
+    try {
+      await assert.rejects(store.ping(), StorageUnavailableError);
+      const source = sourceOf(Buffer.alloc(1000));
+      await assert.rejects(store.put('a/b', source), StorageUnavailableError);
+      assert.ok(source.destroyed, 'the source is released on failure');
+      await assert.rejects(store.put('../b', sourceOf(Buffer.from('x'))), InvalidObjectKeyError, 'keys are checked before any I/O');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('endpoint that accepts but never answers → StorageUnavailableError once requestTimeoutMs passes', async () => {
+    const hung = await silentServer();
+    for (const createBucket of [true, false]) {
+      const store = new S3ObjectStore(storeOptions(hung.port, { requestTimeoutMs: 300, createBucket }));
+      try {
+        await assert.rejects(store.ping(), StorageUnavailableError);
+        await assert.rejects(store.put('a/b', sourceOf(Buffer.alloc(1000))), StorageUnavailableError);
+        await assert.rejects(store.head('a/b'), StorageUnavailableError);
+      } finally {
+        await store.close();
+      }
+    }
+    await hung.stop();
+  });
+
+  test('describe() names endpoint and bucket but never the credentials', async () => {
+    const options = storeOptions(s3.port, { accessKey: 'AKIAEXAMPLEACCESS', secretKey: 'very-secret-key-value' });
+    const store = new S3ObjectStore(options);
+    assert.equal(store.describe(), `s3:http://127.0.0.1:${s3.port}/${options.bucket}`);
+    assert.doesNotMatch(store.describe(), /very-secret|AKIAEXAMPLE/);
+    await store.close();
+  });
+
+  test('partSize outside S3 limits is refused at construction', () => {
+    assert.throws(() => new S3ObjectStore(storeOptions(s3.port, { partSize: 1 * MIB })), RangeError);
+  });
+});
