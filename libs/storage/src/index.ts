@@ -1,5 +1,5 @@
 // Public surface of @pacs/storage: the ObjectStore port, its two adapters, their options, the
-// typed errors, the key validator and the conformance suite other adapters can be held to.
+// typed errors, and the key validator.
 export type {
   ByteRange,
   ObjectHead,
@@ -25,4 +25,3 @@ export type { StorageLogger } from './logger';
 export { FilesystemObjectStore, type FilesystemObjectStoreOptions } from './filesystem/filesystem-object-store';
 export { S3ObjectStore } from './s3/s3-object-store';
 export type { S3ObjectStoreOptions } from './s3/s3-options';
-export { objectStoreConformance, type ObjectStoreFixture } from './conformance/object-store-conformance';

@@ -1,0 +1,40 @@
+export type {
+  Bus,
+  BusHeaders,
+  BusMessage,
+  BusRequest,
+  Consumer,
+  ConsumerLag,
+  ConsumerSpec,
+  DeadLetter,
+  DeadLetterReason,
+  MessageHandler,
+  PublishAck,
+  PublishOptions,
+  RequestHandler,
+  RequestOptions,
+  RequestStreamOptions,
+  Server,
+  StopOptions,
+  StreamInfo,
+  StreamRetention,
+  StreamSpec,
+} from './bus';
+export type { BusLogger } from './logger';
+export {
+  BusAbortedError,
+  BusClosedError,
+  BusConfigError,
+  BusError,
+  BusNoRespondersError,
+  BusProtocolError,
+  BusRemoteError,
+  BusTimeoutError,
+  BusUnavailableError,
+  InvalidSubjectError,
+  StreamFullError,
+  StreamNotFoundError,
+  type BusErrorCode,
+} from './errors';
+export { InProcessBus, type InProcessBusOptions } from './in-process/in-process-bus';
+export { NatsBus, type NatsBusOptions, type NatsTlsOptions } from './nats/nats-bus';
