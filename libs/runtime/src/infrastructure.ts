@@ -1,6 +1,7 @@
 import { InProcessBus, NatsBus, type Bus } from '@pacs/messaging';
 import { openDatabase, pingDatabase, type DataSource, type DatabaseOptions } from '@pacs/persistence';
 import type { HealthRegistry, Logger, PacsConfig, Shutdown } from '@pacs/platform';
+import { mkdir } from 'node:fs/promises';
 import { FilesystemObjectStore, S3ObjectStore, type ObjectStore } from '@pacs/storage';
 
 /**
@@ -67,6 +68,9 @@ export class Infrastructure {
     this.store ??= (async () => {
       const { storage } = this.config;
       const log = this.logger.child({ component: 'storage' });
+      // Embedded mode owns its data directory; in cluster mode a missing root is a missing
+      // volume, and must show as unavailable rather than be created empty.
+      if (storage.driver === 'filesystem' && this.config.mode === 'embedded') await mkdir(storage.filesystem.root, { recursive: true });
       const instance: ObjectStore =
         storage.driver === 's3'
           ? new S3ObjectStore({ ...storage.s3, logger: log })

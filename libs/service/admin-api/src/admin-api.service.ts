@@ -26,7 +26,6 @@ export const adminApiService: PacsService = {
   async start(ctx) {
     const app = await NestFactory.create(AdminApiModule.forContext(ctx), { logger: false, abortOnError: false });
     app.useGlobalFilters(new ProblemJsonFilter(ctx.logger));
-    app.enableShutdownHooks([]);
     await app.listen(ctx.config.http.port, ctx.config.http.host);
     const port = (app.getHttpServer().address() as AddressInfo).port;
     ctx.logger.info({ port }, 'HTTP listening');
