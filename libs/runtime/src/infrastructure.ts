@@ -4,6 +4,14 @@ import type { HealthRegistry, Logger, PacsConfig, Shutdown } from '@pacs/platfor
 import { mkdir } from 'node:fs/promises';
 import { FilesystemObjectStore, S3ObjectStore, type ObjectStore } from '@pacs/storage';
 
+/** Maps the configuration onto the persistence adapter's connection settings. */
+export function databaseOptions(config: PacsConfig, service: string): DatabaseOptions {
+  const { database } = config;
+  return database.driver === 'postgres'
+    ? { driver: 'postgres', url: database.url as string, schema: database.schema, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, applicationName: `pacs-${service}` }
+    : { driver: 'pglite', dataDir: database.dataDir, schema: database.schema };
+}
+
 /**
  * The three shared parts (database, bus, object store), opened on first use from the
  * configuration and shared by every service of the process. Opening one registers its
@@ -27,11 +35,7 @@ export class Infrastructure {
   database(): Promise<DataSource> {
     this.db ??= (async () => {
       const { database } = this.config;
-      const options: DatabaseOptions =
-        database.driver === 'postgres'
-          ? { driver: 'postgres', url: database.url as string, schema: database.schema, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, applicationName: `pacs-${this.service}` }
-          : { driver: 'pglite', dataDir: database.dataDir, schema: database.schema };
-      const db = await openDatabase(options);
+      const db = await openDatabase(databaseOptions(this.config, this.service));
       this.logger.info({ driver: database.driver, schema: database.schema }, 'database open, migrations applied');
       this.health.addReadinessCheck('database', () => pingDatabase(db));
       this.shutdown.onShutdown('database', () => db.destroy());

@@ -112,6 +112,20 @@ export const storageSchema = z
   })
   .strict();
 
+export const ingestSchema = z
+  .object({
+    keyTemplate: z
+      .string()
+      .default('{studyShard}/{studyInstanceUid}/{seriesInstanceUid}/{sopInstanceUid}.{uploadId}.dcm')
+      .describe('Object key layout; placeholders {studyShard} {studyInstanceUid} {seriesInstanceUid} {sopInstanceUid} {uploadId}'),
+    headerCapBytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(512 * 1024).describe('Largest header (data set up to Pixel Data) carried in the event; larger ones are read from storage by the indexer'),
+    storageFailureStatus: z.number().int().min(0xa700).max(0xcfff).or(z.literal(0x0110)).default(0x0110).describe('C-STORE status when storage or the bus fails (Conquest StorageFailedErrorCode); out of space gives 0xA700'),
+    maxIndexLag: z.number().int().min(1).default(100_000).describe('Instances waiting for the indexer above which new C-STOREs get 0xA700 (back-pressure)'),
+    duplicatePolicy: z.enum(['keep-first', 'replace', 'replace-same-source', 'reject-if-different']).default('keep-first').describe('What a second object with a known SOP Instance UID and a different digest does'),
+    tier: z.string().regex(/^[a-z][a-z0-9-]*$/).default('primary').describe('Name of the storage tier new objects go to'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     mode: z.enum(['embedded', 'cluster']).default('embedded').describe('embedded: one process, no servers; cluster: Postgres + NATS + S3'),
@@ -124,6 +138,7 @@ export const configSchema = z
     database: databaseSchema.default({}),
     bus: busSchema.default({}),
     storage: storageSchema.default({}),
+    ingest: ingestSchema.default({}),
   })
   .strict();
 

@@ -1,0 +1,2 @@
+export * from './instance-received';
+export * from './storage-key';

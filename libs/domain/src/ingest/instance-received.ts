@@ -1,0 +1,67 @@
+// The "instance.received" event: published by the listener once an object is durably stored,
+// consumed by the indexer. It carries the header (the data set up to Pixel Data) so the
+// indexer normally never reads storage (ARCHITECTURE.md contract 5).
+
+/** Subject of the event, under the ingest stream. */
+export const INSTANCE_RECEIVED_SUBJECT = 'pacs.ingest.received';
+/** Subjects of the ingest stream. */
+export const INGEST_SUBJECTS = ['pacs.ingest.>'];
+export const ingestStreamName = (prefix: string): string => `${prefix}_INGEST`;
+/** Durable consumer name shared by every indexer (queue semantics). */
+export const INDEXER_DURABLE = 'indexer';
+
+export interface InstanceReceived {
+  v: 1;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  transferSyntaxUid: string;
+  /** Where the Part 10 object is. */
+  tier: string;
+  storageKey: string;
+  /** SHA-256 (hex) and size of the stored Part 10 object. */
+  digest: string;
+  size: number;
+  callingAe: string;
+  calledAe: string;
+  peer: string;
+  receivedAt: string;
+  /** The data set up to Pixel Data in transferSyntaxUid (inflated when deflated), base64;
+   *  absent when it exceeded the configured cap, then the indexer reads the object. */
+  header?: string;
+}
+
+/** Nats-Msg-Id: a retried publish of the same object is stored once (JetStream dedupe). */
+export const instanceReceivedMsgId = (e: Pick<InstanceReceived, 'sopInstanceUid' | 'digest'>): string =>
+  `${e.sopInstanceUid}:${e.digest}`;
+
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+export function encodeInstanceReceived(event: InstanceReceived): Uint8Array {
+  return Buffer.from(JSON.stringify(event));
+}
+
+const REQUIRED_STRINGS = [
+  'sopInstanceUid', 'sopClassUid', 'studyInstanceUid', 'seriesInstanceUid', 'transferSyntaxUid',
+  'tier', 'storageKey', 'digest', 'callingAe', 'calledAe', 'peer', 'receivedAt',
+] as const;
+
+export function decodeInstanceReceived(data: Uint8Array): InstanceReceived {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  } catch {
+    throw new InvalidEventError('instance.received: not JSON');
+  }
+  const e = parsed as Record<string, unknown>;
+  if (typeof e !== 'object' || e === null || e['v'] !== 1) throw new InvalidEventError('instance.received: unknown version');
+  for (const key of REQUIRED_STRINGS) {
+    if (typeof e[key] !== 'string') throw new InvalidEventError(`instance.received: ${key} missing`);
+  }
+  if (typeof e['size'] !== 'number' || !Number.isSafeInteger(e['size']) || e['size'] < 0) throw new InvalidEventError('instance.received: size invalid');
+  if (e['header'] !== undefined && typeof e['header'] !== 'string') throw new InvalidEventError('instance.received: header invalid');
+  return e as unknown as InstanceReceived;
+}
