@@ -51,6 +51,9 @@ describe('configuration', () => {
   test('out-of-range and invalid values are refused', () => {
     assert.equal(configErrorOf(() => load({ PACS_DICOM__PORT: '70000' })).key, 'dicom.port');
     assert.equal(configErrorOf(() => load({ PACS_DICOM__AE_TITLE: 'THIS_AE_TITLE_IS_TOO_LONG' })).key, 'dicom.aeTitle');
+    assert.equal(configErrorOf(() => load({ PACS_DICOM__AE_TITLE: 'BAD\\AE' })).key, 'dicom.aeTitle');
+    assert.equal(configErrorOf(() => load({ PACS_DICOM__AE_TITLE: 'TAB\tAE' })).key, 'dicom.aeTitle');
+    assert.equal(configErrorOf(() => load({ PACS_DICOM__AE_TITLE: '    ' })).key, 'dicom.aeTitle');
     assert.equal(configErrorOf(() => load({ PACS_MODE: 'cloud' })).message, 'config error: mode: expected one of embedded, cluster, got "cloud" (from PACS_MODE="cloud")');
   });
 

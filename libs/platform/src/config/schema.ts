@@ -10,7 +10,7 @@ const aeTitle = z
   .string()
   .min(1)
   .max(16)
-  .regex(/^[\x20-\x5b\x5d-\x7e]*[^ ][\x20-\x5b\x5d-\x7e]*$/, 'an AE title: 1-16 printable characters, no backslash (PS3.5 §6.2 AE)');
+  .regex(/^(?=.*[^ ])[\x20-\x5b\x5d-\x7e]+$/, 'an AE title: 1-16 printable characters, no backslash, not all spaces (PS3.5 §6.2 AE)');
 const durationMs = z.number().int().min(0);
 
 export const dicomSchema = z
@@ -120,7 +120,9 @@ export const ingestSchema = z
       .describe('Object key layout; placeholders {studyShard} {studyInstanceUid} {seriesInstanceUid} {sopInstanceUid} {uploadId}'),
     headerCapBytes: z.number().int().min(4096).max(64 * 1024 * 1024).default(512 * 1024).describe('Largest header (data set up to Pixel Data) carried in the event; larger ones are read from storage by the indexer'),
     storageFailureStatus: z.number().int().min(0xa700).max(0xcfff).or(z.literal(0x0110)).default(0x0110).describe('C-STORE status when storage or the bus fails (Conquest StorageFailedErrorCode); out of space gives 0xA700'),
-    maxIndexLag: z.number().int().min(1).default(100_000).describe('Instances waiting for the indexer above which new C-STOREs get 0xA700 (back-pressure)'),
+    maxIndexLag: z.number().int().min(1).default(20_000).describe('Instances waiting for the indexer above which new C-STOREs get 0xA700 (back-pressure)'),
+    streamMaxBytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024).describe('Size limit of the ingest stream; when full, C-STOREs get 0xA700'),
+    indexerConcurrency: z.number().int().min(1).max(1024).default(32).describe('Events an indexer process handles at once (max ack pending)'),
     duplicatePolicy: z.enum(['keep-first', 'replace', 'replace-same-source', 'reject-if-different']).default('keep-first').describe('What a second object with a known SOP Instance UID and a different digest does'),
     tier: z.string().regex(/^[a-z][a-z0-9-]*$/).default('primary').describe('Name of the storage tier new objects go to'),
   })
