@@ -1,1 +1,3 @@
 export * from './ingest';
+export * from './index-model';
+export * from './ae-map';

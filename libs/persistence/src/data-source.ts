@@ -2,6 +2,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { markSingleConnection } from './sql-transaction';
 
 /** Connection settings; the app maps its configuration onto these. */
 export type DatabaseOptions =
@@ -27,7 +28,9 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   } as const;
   if (options.driver === 'pglite') {
     const driver = new PGliteDriver({ dataDir: options.dataDir }).driver;
-    return new DataSource({ ...common, driver } as DataSourceOptions);
+    const dataSource = new DataSource({ ...common, driver } as DataSourceOptions);
+    markSingleConnection(dataSource);
+    return dataSource;
   }
   return new DataSource({
     ...common,

@@ -29,3 +29,10 @@ export { encodeText, parseSpecificCharacterSet, UnsupportedCharacterSetError } f
 export type { PersonName, PersonNameComponents } from './charset/person-name';
 export { parsePersonName, formatPersonName } from './charset/person-name';
 export { bytesToString, bytesToStrings, bytesToNumbers, bytesToBigInts, stringsToBytes, numbersToBytes, padEven } from './values';
+export type { DicomJson, DicomJsonAttribute, DicomJsonValue, DicomJsonPersonName, DicomJsonErrorReason } from './json/dicom-json';
+export { DicomJsonError, jsonKey } from './json/dicom-json';
+export { toDicomJson, elementToDicomJson } from './json/to-json';
+export type { FromDicomJsonOptions } from './json/from-json';
+export { fromDicomJson } from './json/from-json';
+export type { Part10Header } from './part10-header';
+export { readPart10Header } from './part10-header';

@@ -1,0 +1,11 @@
+export type { IndexLevel } from './attribute-levels';
+export { attributeLevel, LEVEL_KEYWORDS } from './attribute-levels';
+export type { OmittedValue, IndexedAttribute, IndexAttributes } from './index-attributes';
+export { DEFAULT_MAX_INDEXED_VALUE_LENGTH, isOmittedValue } from './index-attributes';
+export type { InstanceKeyAttribute } from './invalid-instance-error';
+export { InvalidInstanceError, INSTANCE_KEY_TAGS } from './invalid-instance-error';
+export type { PatientRecord, StudyRecord, SeriesRecord, InstanceRecord, IndexRecords } from './records';
+export type { IndexRecordsOptions } from './index-records';
+export { toIndexRecords } from './index-records';
+export type { DuplicatePolicy, DuplicateDecision, StoredObjectIdentity } from './duplicate-policy';
+export { decideDuplicate, DUPLICATE_POLICIES } from './duplicate-policy';
