@@ -10,6 +10,33 @@ const frameworks = [
   'pino', 'pino-*', '@opentelemetry/*', 'express', 'reflect-metadata', 'rxjs', 'yaml', 'zod',
 ];
 
+// Which project tags may depend on which. Tests may additionally use the shared test support
+// (@pacs/testing: dataset generator, process and S3 helpers); production code may not.
+const allowed = {
+  'type:dicom': ['type:dicom'],
+  'type:domain': ['type:dicom', 'type:domain'],
+  'type:platform': ['type:platform'],
+  'type:adapter': ['type:dicom', 'type:domain', 'type:platform', 'type:adapter'],
+  'type:runtime': ['type:dicom', 'type:domain', 'type:platform', 'type:adapter'],
+  'type:service': ['type:dicom', 'type:domain', 'type:platform', 'type:adapter', 'type:runtime'],
+  'type:testing': ['type:dicom', 'type:domain', 'type:platform', 'type:adapter', 'type:runtime', 'type:service', 'type:testing'],
+  'type:tool': ['type:dicom', 'type:platform', 'type:testing'],
+  'type:app': ['type:dicom', 'type:domain', 'type:platform', 'type:adapter', 'type:runtime', 'type:service'],
+};
+const banned = { 'type:dicom': frameworks, 'type:domain': frameworks };
+
+function boundaries(inTests) {
+  return ['error', {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: Object.entries(allowed).map(([sourceTag, tags]) => ({
+      sourceTag,
+      onlyDependOnLibsWithTags: inTests ? [...new Set([...tags, 'type:testing'])] : tags,
+      ...(banned[sourceTag] ? { bannedExternalImports: banned[sourceTag] } : {}),
+    })),
+  }];
+}
+
 export default [
   { ignores: ['dist/**', 'node_modules/**', 'data/**', '**/generated/**', 'coverage/**', 'apps/admin-api/ui/**'] },
   ...nx.configs['flat/base'],
@@ -18,20 +45,7 @@ export default [
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { project: false } },
     rules: {
-      '@nx/enforce-module-boundaries': ['error', {
-        enforceBuildableLibDependency: false,
-        allow: [],
-        depConstraints: [
-          { sourceTag: 'type:dicom', onlyDependOnLibsWithTags: ['type:dicom'], bannedExternalImports: frameworks },
-          { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:dicom', 'type:domain'], bannedExternalImports: frameworks },
-          { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform'] },
-          { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:dicom', 'type:domain', 'type:platform', 'type:adapter'] },
-          { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:dicom', 'type:domain', 'type:platform', 'type:adapter'] },
-          { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:dicom', 'type:domain', 'type:platform', 'type:adapter', 'type:runtime'] },
-          { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:dicom', 'type:domain', 'type:platform', 'type:adapter', 'type:runtime', 'type:service', 'type:testing'] },
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:dicom', 'type:domain', 'type:platform', 'type:adapter', 'type:runtime', 'type:service'] },
-        ],
-      }],
+      '@nx/enforce-module-boundaries': boundaries(false),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': ['error', { allow: ['error'] }],
@@ -40,5 +54,9 @@ export default [
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**', 'tools/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(true) },
   },
 ];

@@ -1,5 +1,5 @@
 export * from './core';
-export * from './dimse/commands';
+export * from './dimse';
 export * from './pdu';
 export * from './ul';
 export * from './net';

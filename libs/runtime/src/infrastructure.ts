@@ -35,6 +35,7 @@ export class Infrastructure {
   database(): Promise<DataSource> {
     this.db ??= (async () => {
       const { database } = this.config;
+      if (database.driver === 'pglite') await mkdir(database.dataDir, { recursive: true });
       const db = await openDatabase(databaseOptions(this.config, this.service));
       this.logger.info({ driver: database.driver, schema: database.schema }, 'database open, migrations applied');
       this.health.addReadinessCheck('database', () => pingDatabase(db));

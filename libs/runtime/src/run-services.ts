@@ -47,6 +47,7 @@ export async function runServices(processName: string, services: PacsService[], 
       const probe = await startProbeServer(health, config.http.host, config.http.port);
       shutdown.onShutdown('probe server', () => new Promise<void>((r) => probe.server.close(() => r())));
       httpPort = probe.port;
+      logger.info({ port: probe.port }, 'HTTP probes listening');
     }
     for (const service of services) {
       const started = await service.start({ ...context, logger: logger.child({ component: service.name }) });

@@ -1,9 +1,10 @@
 // Defaults of the network layer; each is overridable per server / per connect().
 
-/** UUID-derived UID (PS3.5 §B.2) identifying this implementation until a registered root exists. */
-export const DEFAULT_IMPLEMENTATION_CLASS_UID = '2.25.42410104413440154604679505848362350273';
-/** At most 16 characters (PS3.7 D.3.3.2.3). */
-export const DEFAULT_IMPLEMENTATION_VERSION_NAME = 'PACS_TS_0_1';
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../core/uid';
+
+/** The one implementation identity (core/uid), announced in A-ASSOCIATE-RQ/AC (PS3.7 D.3.3.2). */
+export const DEFAULT_IMPLEMENTATION_CLASS_UID = IMPLEMENTATION_CLASS_UID;
+export const DEFAULT_IMPLEMENTATION_VERSION_NAME = IMPLEMENTATION_VERSION_NAME;
 
 /** What we send when the peer advertises 0 (unlimited). */
 export const DEFAULT_UNLIMITED_PEER_PDU_CAP = 1024 * 1024;

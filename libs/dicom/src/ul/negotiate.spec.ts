@@ -207,4 +207,19 @@ describe('user information negotiation (PS3.7 Annex D.3.3)', () => {
       { type: 'sop-class-extended-negotiation', sopClassUid: CT, serviceClassApplicationInformation: Buffer.from([0]) },
     ]);
   });
+
+  test('selectTransferSyntax picks from the proposal; an answer outside both lists rejects the context (4)', () => {
+    const lastProposed = (proposed: readonly string[]): string | undefined => proposed[proposed.length - 1];
+    const viaHook: AcceptancePolicy = {
+      ...policy,
+      abstractSyntaxes: [{ abstractSyntax: CT, transferSyntaxes: [EXPLICIT, IMPLICIT], selectTransferSyntax: lastProposed }],
+    };
+    const ac = acOf(negotiateAssociation(rq(), viaHook));
+    assert.deepEqual(ac.presentationContexts.find((pc) => pc.id === 3), { id: 3, result: 0, transferSyntax: EXPLICIT });
+    const outside: AcceptancePolicy = {
+      ...policy,
+      abstractSyntaxes: [{ abstractSyntax: CT, transferSyntaxes: [EXPLICIT], selectTransferSyntax: () => IMPLICIT }],
+    };
+    assert.equal(acOf(negotiateAssociation(rq(), outside)).presentationContexts.find((pc) => pc.id === 3)?.result, 4);
+  });
 });

@@ -23,6 +23,11 @@ import { negotiatedFrom, type NegotiatedAssociation } from './negotiated';
 export interface AcceptedAbstractSyntax {
   abstractSyntax: string;
   transferSyntaxes: readonly string[];
+  /**
+   * Picks the transfer syntax from the proposed list instead of our order (e.g. "keep what the
+   * sender has"); must return one of `transferSyntaxes` that was proposed, or undefined.
+   */
+  selectTransferSyntax?: (proposed: readonly string[]) => string | undefined;
 }
 
 export interface RoleProposal {
@@ -95,8 +100,12 @@ function negotiateContext(
   seenIds.add(pc.id);
   const ours = accepted.get(pc.abstractSyntax);
   if (!ours) return reject(PresentationContextResult.AbstractSyntaxNotSupported);
-  const chosen = ours.transferSyntaxes.find((ts) => pc.transferSyntaxes.includes(ts));
-  if (chosen === undefined) return reject(PresentationContextResult.TransferSyntaxesNotSupported);
+  const chosen = ours.selectTransferSyntax
+    ? ours.selectTransferSyntax(pc.transferSyntaxes)
+    : ours.transferSyntaxes.find((ts) => pc.transferSyntaxes.includes(ts));
+  if (chosen === undefined || !pc.transferSyntaxes.includes(chosen) || !ours.transferSyntaxes.includes(chosen)) {
+    return reject(PresentationContextResult.TransferSyntaxesNotSupported);
+  }
   return { id: pc.id, result: PresentationContextResult.Acceptance, transferSyntax: chosen };
 }
 

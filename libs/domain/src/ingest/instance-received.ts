@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // The "instance.received" event: published by the listener once an object is durably stored,
 // consumed by the indexer. It carries the header (the data set up to Pixel Data) so the
 // indexer normally never reads storage (ARCHITECTURE.md contract 5).
@@ -32,9 +34,14 @@ export interface InstanceReceived {
   header?: string;
 }
 
-/** Nats-Msg-Id: a retried publish of the same object is stored once (JetStream dedupe). */
-export const instanceReceivedMsgId = (e: Pick<InstanceReceived, 'sopInstanceUid' | 'digest'>): string =>
-  `${e.sopInstanceUid}:${e.digest}`;
+/**
+ * Nats-Msg-Id: a retried publish of the same stored object is stored once (JetStream dedupe).
+ * The key is part of it because every upload gets its own key: the same bytes sent again by a
+ * modality are a second object that must still be announced, so the indexer can see it is
+ * identical and remove it; deduplicating it away here would leave it unreferenced.
+ */
+export const instanceReceivedMsgId = (e: Pick<InstanceReceived, 'sopInstanceUid' | 'digest' | 'storageKey'>): string =>
+  `${e.sopInstanceUid}:${e.digest}:${createHash('sha1').update(e.storageKey).digest('base64url')}`;
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';

@@ -128,6 +128,18 @@ export const ingestSchema = z
   })
   .strict();
 
+export const aeMapEntrySchema = z
+  .object({
+    aeTitle: z.string().min(1).max(16).regex(/^(?=.*[^ ])[\x20-\x5b\x5d-\x7e]+$/, 'an AE title, wildcards * and ? allowed').describe('Remote AE title; * and ? are wildcards'),
+    host: z.string().default('').describe('Where it listens (needed for C-MOVE destinations)'),
+    port: portOrZero.default(104),
+    tls: z.boolean().default(false),
+    store: z.boolean().default(true).describe('May send objects'),
+    query: z.boolean().default(true).describe('May query'),
+    retrieve: z.boolean().default(true).describe('May retrieve and receive C-MOVE'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     mode: z.enum(['embedded', 'cluster']).default('embedded').describe('embedded: one process, no servers; cluster: Postgres + NATS + S3'),
@@ -141,6 +153,7 @@ export const configSchema = z
     bus: busSchema.default({}),
     storage: storageSchema.default({}),
     ingest: ingestSchema.default({}),
+    aeMap: z.array(aeMapEntrySchema).default([]).describe('Known remote AEs (acrnema.map), seeded from configuration; first match wins'),
   })
   .strict();
 

@@ -3,6 +3,8 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK, metrics as sdkMetrics, resources } from '@opentelemetry/sdk-node';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { PacsConfig } from '../config/load-config';
 
@@ -44,11 +46,17 @@ export async function startTelemetry(config: PacsConfig, service: string, logger
   });
   sdk.start();
   let prometheusPort: number | undefined;
+  let metricsServer: Server | undefined;
   if (prometheus) {
-    await prometheus.startServer();
-    const server = (prometheus as unknown as { _server?: import('node:http').Server })._server;
-    const addr = server?.address();
-    prometheusPort = addr && typeof addr === 'object' ? addr.port : config.telemetry.prometheus.port;
+    // Our own HTTP server around the exporter's handler: the exporter's server cannot bind
+    // port 0 (it treats 0 as "use the default 9464"), which tests and side-by-side runs need.
+    const exporter = prometheus;
+    metricsServer = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
+    await new Promise<void>((resolve, reject) => {
+      metricsServer?.once('error', reject);
+      metricsServer?.listen(config.telemetry.prometheus.port, config.telemetry.prometheus.host, () => resolve());
+    });
+    prometheusPort = (metricsServer.address() as AddressInfo).port;
     logger.info({ port: prometheusPort }, 'prometheus metrics endpoint listening');
   }
   return {
@@ -56,6 +64,7 @@ export async function startTelemetry(config: PacsConfig, service: string, logger
     meter: metrics.getMeter(serviceName),
     ...(prometheusPort === undefined ? {} : { prometheusPort }),
     async shutdown() {
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
       await sdk.shutdown().catch((err: unknown) => logger.warn({ err }, 'telemetry shutdown failed'));
     },
   };

@@ -5,6 +5,7 @@ import type { PacsService, ServiceContext } from '@pacs/runtime';
 import type { AddressInfo } from 'node:net';
 import { HealthController } from './health.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
+import { StatisticsController } from './statistics.controller';
 import { StatusController } from './status.controller';
 import { SERVICE_CONTEXT } from './tokens';
 
@@ -13,7 +14,7 @@ class AdminApiModule {
   static forContext(ctx: ServiceContext): DynamicModule {
     return {
       module: AdminApiModule,
-      controllers: [HealthController, StatusController],
+      controllers: [HealthController, StatusController, StatisticsController],
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
     };
   }
@@ -24,6 +25,7 @@ export const adminApiService: PacsService = {
   name: 'admin-api',
   servesHttpProbes: true,
   async start(ctx) {
+    await ctx.infra.database();
     const app = await NestFactory.create(AdminApiModule.forContext(ctx), { logger: false, abortOnError: false });
     app.useGlobalFilters(new ProblemJsonFilter(ctx.logger));
     await app.listen(ctx.config.http.port, ctx.config.http.host);

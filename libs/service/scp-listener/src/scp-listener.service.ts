@@ -1,13 +1,144 @@
-import type { PacsService } from '@pacs/runtime';
+import { readFileSync } from 'node:fs';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import {
+  DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
+} from '@pacs/dicom';
+import { AeMap, INDEXER_DURABLE } from '@pacs/domain';
+import { ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
+import { IndexLagMonitor } from './index-lag-monitor';
+import { StoreScp } from './store-scp';
 
 /**
- * scp-listener: the DICOM front door. Needs the bus and object storage, never the database
- * (ARCHITECTURE.md: modalities keep storing while the database is down).
+ * scp-listener: the DICOM front door (PS3.7/PS3.8). Needs the bus and object storage, never
+ * the database (ARCHITECTURE.md: modalities keep storing while the database is down).
  */
 export const scpListenerService: PacsService = {
   name: 'scp-listener',
   async start(ctx) {
-    await ctx.infra.objectStore();
-    await ctx.infra.bus();
+    const { config, logger } = ctx;
+    const [store, bus] = await Promise.all([ctx.infra.objectStore(), ctx.infra.bus()]);
+    const stream = await ensureIngestStream(bus, config);
+    const lag = new IndexLagMonitor(bus, stream, INDEXER_DURABLE, config.ingest.maxIndexLag, logger);
+    lag.start();
+    ctx.shutdown.onShutdown('index lag monitor', async () => lag.stop());
+
+    const meter = ctx.telemetry.meter;
+    const storedInstances = meter.createCounter('pacs_listener_instances_stored_total', { description: 'C-STOREs answered with success' });
+    const storedBytes = meter.createCounter('pacs_listener_bytes_stored_total', { description: 'Bytes of stored Part 10 objects', unit: 'By' });
+    const storeLatency = meter.createHistogram('pacs_listener_store_seconds', { description: 'C-STORE request to durable (stored and announced)', unit: 's' });
+    const storeFailures = meter.createCounter('pacs_listener_store_failures_total', { description: 'C-STOREs answered with a failure, by status' });
+    const associations = meter.createCounter('pacs_listener_associations_total', { description: 'Associations, by outcome' });
+
+    const storeScp = new StoreScp(store, bus, {
+      keyTemplate: config.ingest.keyTemplate,
+      headerCapBytes: config.ingest.headerCapBytes,
+      storageFailureStatus: config.ingest.storageFailureStatus,
+      tier: config.ingest.tier,
+      backPressure: lag.busy,
+    }, logger, {
+      stored: (bytes, seconds) => { storedInstances.add(1); storedBytes.add(bytes); storeLatency.record(seconds); },
+      failed: (status) => storeFailures.add(1, { status: `0x${status.toString(16).padStart(4, '0')}` }),
+    });
+
+    const aeMap = new AeMap(config.aeMap);
+    const policy = defaultAcceptancePolicy({
+      aeTitle: config.dicom.aeTitle,
+      acceptUnknownCallingAe: config.dicom.acceptUnknownCallingAe,
+      callingAeCheck: (calling) => aeMap.lookup(calling) !== undefined,
+      maxPduLength: config.dicom.maxPduLength,
+    });
+
+    const handlers = (span: Span): DimseHandlers => ({
+      echo: () => traced(ctx, span, 'C-ECHO', {}, async () => ({ status: Status.Success })),
+      store: (req) =>
+        traced(ctx, span, 'C-STORE', { 'dicom.sop_instance_uid': req.sopInstanceUid, 'dicom.sop_class_uid': req.sopClassUid }, async () => {
+          if (!config.dicom.acceptUnknownCallingAe && !aeMap.allows(req.association.callingAeTitle, 'store')) {
+            req.dataSet.resume();
+            return { status: Status.NotAuthorized, errorComment: `${req.association.callingAeTitle} may not store here` };
+          }
+          return storeScp.handle({
+            assocId: req.association.id,
+            callingAe: req.association.callingAeTitle,
+            calledAe: req.association.calledAeTitle,
+            peer: `${req.association.remoteAddress ?? '?'}:${req.association.remotePort ?? '?'}`,
+            sopClassUid: req.sopClassUid,
+            sopInstanceUid: req.sopInstanceUid,
+            transferSyntaxUid: req.transferSyntaxUid,
+            dataSet: req.dataSet,
+          });
+        }),
+    });
+
+    const onAssociation = (association: Association) => {
+      const span = ctx.telemetry.tracer.startSpan('dicom.association', { attributes: { 'net.peer.ip': association.remoteAddress ?? '' } });
+      const log = logger.child({ assocId: association.id });
+      association.on('accepted', (_ac, negotiated) => {
+        associations.add(1, { outcome: 'accepted' });
+        span.setAttributes({ 'dicom.calling_ae': negotiated.callingAeTitle, 'dicom.called_ae': negotiated.calledAeTitle });
+        log.info({ callingAe: negotiated.callingAeTitle, calledAe: negotiated.calledAeTitle, peer: association.remoteAddress }, 'association accepted');
+      });
+      association.on('rejected', (rj) => {
+        associations.add(1, { outcome: 'rejected' });
+        log.warn({ result: rj.result, source: rj.source, reason: rj.reason, peer: association.remoteAddress }, 'association rejected');
+      });
+      association.on('aborted', (info) => {
+        associations.add(1, { outcome: 'aborted' });
+        log.warn({ abort: info }, 'association aborted');
+      });
+      association.on('released', () => log.info({ stats: association.stats }, 'association released'));
+      association.once('close', () => span.end());
+      serveDimse(association, handlers(span), {
+        storeFailureStatus: config.ingest.storageFailureStatus,
+        onHandlerError: (err, service) => log.error({ err, service }, 'DIMSE handler failed'),
+      });
+    };
+
+    const servers: DicomServer[] = [];
+    const common = {
+      host: config.dicom.host,
+      maxAssociations: config.dicom.maxAssociations,
+      policy,
+      maxPduLength: config.dicom.maxPduLength,
+      idleTimeoutMs: config.dicom.idleTimeoutMs,
+      artimTimeoutMs: config.dicom.artimTimeoutMs,
+      closeGraceMs: config.shutdownTimeoutMs,
+    };
+    const plain = new DicomServer({ ...common, port: config.dicom.port });
+    servers.push(plain);
+    const { tls } = config.dicom;
+    if (tls.enabled) {
+      servers.push(new DicomServer({
+        ...common,
+        port: tls.port,
+        tls: {
+          key: readFileSync(tls.keyFile as string),
+          cert: readFileSync(tls.certFile as string),
+          ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+          requireClientCertificate: tls.requireClientCert,
+        },
+      }));
+    }
+    for (const server of servers) {
+      server.on('association', onAssociation);
+      server.on('error', (err) => logger.warn({ err }, 'DICOM server error'));
+      const address = await server.listen();
+      logger.info({ port: address.port, tls: server === plain ? false : true, aeTitle: config.dicom.aeTitle }, 'DICOM listening');
+      // Drain (ARCHITECTURE.md): stop accepting, let running associations finish, bounded.
+      ctx.shutdown.onShutdown('DICOM server', () => server.close());
+    }
   },
 };
+
+async function traced(ctx: ServiceContext, parent: Span, name: string, attributes: Record<string, string>, run: () => Promise<DimseOutcome>): Promise<DimseOutcome> {
+  const { context, trace } = await import('@opentelemetry/api');
+  return ctx.telemetry.tracer.startActiveSpan(name, { attributes }, trace.setSpan(context.active(), parent), async (span) => {
+    try {
+      const outcome = await run();
+      span.setAttribute('dicom.status', outcome.status);
+      if (outcome.status !== Status.Success) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorComment ?? '' });
+      return outcome;
+    } finally {
+      span.end();
+    }
+  });
+}

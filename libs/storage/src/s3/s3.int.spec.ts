@@ -1,52 +1,17 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'minio';
+import { S3RVER_CREDENTIALS, startS3rver, type RunningS3 } from '@pacs/testing';
 import { objectStoreConformance } from '../conformance/object-store-conformance';
 import { InvalidObjectKeyError, StorageUnavailableError } from '../errors';
 import { S3ObjectStore } from './s3-object-store';
 import type { S3ObjectStoreOptions } from './s3-options';
 
-// s3rver (a real S3 HTTP API on local disk) ships without types; this is the part we use.
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverConstructor = new (options: {
-  port: number;
-  address: string;
-  silent: boolean;
-  directory: string;
-  configureBuckets: { name: string }[];
-}) => S3rverInstance;
-const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
-
 const MIB = 1024 * 1024;
-const CREDENTIALS = { accessKey: 'S3RVER', secretKey: 'S3RVER' }; // s3rver's built-in account
-
-interface RunningS3 {
-  port: number;
-  stop(): Promise<void>;
-}
-
-async function startS3rver(): Promise<RunningS3> {
-  const directory = await mkdtemp(join(tmpdir(), 'pacs-s3rver-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [] });
-  const { port } = await server.run();
-  return {
-    port,
-    stop: async () => {
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
-}
+const CREDENTIALS = S3RVER_CREDENTIALS;
 
 const uniqueBucket = (): string => `pacs-test-${randomBytes(6).toString('hex')}`;
 

@@ -1,0 +1,23 @@
+import { INGEST_SUBJECTS, ingestStreamName } from '@pacs/domain';
+import type { Bus } from '@pacs/messaging';
+import type { PacsConfig } from '@pacs/platform';
+
+/** Dedupe window of instance.received: a publish retried within it is stored once. */
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Declares the ingest stream (idempotent; the listener and the indexer both call it so either
+ * may start first). Work-queue retention: an event is removed once indexed, so the stream
+ * holds exactly the backlog, and its limit is what turns a stalled indexer into 0xA700.
+ */
+export async function ensureIngestStream(bus: Bus, config: PacsConfig): Promise<string> {
+  const name = ingestStreamName(config.bus.streamPrefix);
+  await bus.ensureStream({
+    name,
+    subjects: INGEST_SUBJECTS,
+    duplicateWindowMs: DUPLICATE_WINDOW_MS,
+    maxBytes: config.ingest.streamMaxBytes,
+    retention: 'workqueue',
+  });
+  return name;
+}
