@@ -1,3 +1,5 @@
 export * from './ingest';
 export * from './index-model';
 export * from './ae-map';
+export * from './import-rules';
+export * from './query';

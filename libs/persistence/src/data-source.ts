@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions, type QueryRunner } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -50,14 +50,48 @@ export async function openDatabase(options: DatabaseOptions, { migrate = true } 
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-    if (options.driver === 'pglite') await dataSource.query(`SET search_path TO "${options.schema}"`);
-    if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+    if (options.driver === 'pglite') {
+      await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      await dataSource.query(`SET search_path TO "${options.schema}"`);
+      if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+    } else {
+      await withMigrationLock(dataSource, async (runner) => {
+        await runner.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+        if (!migrate) return;
+        // On the lock's own connection: a pool of one must not wait for a second connection.
+        const executor = new MigrationExecutor(dataSource, runner);
+        executor.transaction = 'each';
+        await executor.executePendingMigrations();
+      });
+    }
   } catch (err) {
     await dataSource.destroy().catch(() => undefined);
     throw err;
   }
   return dataSource;
+}
+
+/** Arbitrary, fixed key of the session advisory lock that serialises schema set-up. */
+const MIGRATION_LOCK_KEY = 7_346_310_001;
+
+/**
+ * Several replicas may start at once on an empty database: one runs the migrations while the
+ * others wait on a session advisory lock, then find nothing pending. (CREATE SCHEMA IF NOT
+ * EXISTS and the migrations table are not safe to race.)
+ */
+async function withMigrationLock(dataSource: DataSource, work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await work(runner);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** Readiness check: one round trip to the database. */

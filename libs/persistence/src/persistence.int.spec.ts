@@ -73,3 +73,16 @@ persistenceSuite('PGlite', () => {
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
+
+test('PostgreSQL: replicas starting at once on an empty schema migrate once, none fails', async () => {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const options: DatabaseOptions = { driver: 'postgres', url: PG_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 };
+  const replicas = await Promise.all(Array.from({ length: 4 }, () => openDatabase(options)));
+  try {
+    const [row] = await replicas[0]!.query(`SELECT count(*)::int AS n FROM pacs_migrations`);
+    assert.equal(row.n, replicas[0]!.migrations.length);
+  } finally {
+    await replicas[0]!.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await Promise.all(replicas.map((db) => db.destroy()));
+  }
+});

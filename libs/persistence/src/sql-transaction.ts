@@ -16,6 +16,10 @@ export function markSingleConnection(dataSource: DataSource): void {
   singleConnection.add(dataSource);
 }
 
+export function isSingleConnection(dataSource: DataSource): boolean {
+  return singleConnection.has(dataSource);
+}
+
 export async function inTransaction<T>(db: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
   if (singleConnection.has(db)) {
     const pglite = await getPGliteInstance();

@@ -1,4 +1,4 @@
-import { INGEST_SUBJECTS, ingestStreamName } from '@pacs/domain';
+import { ingestTopology, type IngestTopology } from '@pacs/domain';
 import type { Bus } from '@pacs/messaging';
 import type { PacsConfig } from '@pacs/platform';
 
@@ -10,14 +10,14 @@ const DUPLICATE_WINDOW_MS = 10 * 60_000;
  * may start first). Work-queue retention: an event is removed once indexed, so the stream
  * holds exactly the backlog, and its limit is what turns a stalled indexer into 0xA700.
  */
-export async function ensureIngestStream(bus: Bus, config: PacsConfig): Promise<string> {
-  const name = ingestStreamName(config.bus.streamPrefix);
+export async function ensureIngestStream(bus: Bus, config: PacsConfig): Promise<IngestTopology> {
+  const topology = ingestTopology(config.bus.streamPrefix);
   await bus.ensureStream({
-    name,
-    subjects: INGEST_SUBJECTS,
+    name: topology.stream,
+    subjects: topology.subjects,
     duplicateWindowMs: DUPLICATE_WINDOW_MS,
     maxBytes: config.ingest.streamMaxBytes,
     retention: 'workqueue',
   });
-  return name;
+  return topology;
 }

@@ -4,11 +4,24 @@ import { createHash } from 'node:crypto';
 // consumed by the indexer. It carries the header (the data set up to Pixel Data) so the
 // indexer normally never reads storage (ARCHITECTURE.md contract 5).
 
-/** Subject of the event, under the ingest stream. */
-export const INSTANCE_RECEIVED_SUBJECT = 'pacs.ingest.received';
-/** Subjects of the ingest stream. */
-export const INGEST_SUBJECTS = ['pacs.ingest.>'];
-export const ingestStreamName = (prefix: string): string => `${prefix}_INGEST`;
+/** Where ingest events live on the bus for one installation (bus.streamPrefix). */
+export interface IngestTopology {
+  /** JetStream stream name, e.g. PACS_INGEST. */
+  stream: string;
+  /** Subjects the stream captures. */
+  subjects: string[];
+  /** Subject of instance.received. */
+  receivedSubject: string;
+}
+
+/**
+ * Stream and subjects derive from the prefix, so installations (and parallel test runs)
+ * sharing one NATS server never capture each other's subjects.
+ */
+export function ingestTopology(prefix: string): IngestTopology {
+  const root = `${prefix.toLowerCase()}.ingest`;
+  return { stream: `${prefix}_INGEST`, subjects: [`${root}.>`], receivedSubject: `${root}.received` };
+}
 /** Durable consumer name shared by every indexer (queue semantics). */
 export const INDEXER_DURABLE = 'indexer';
 

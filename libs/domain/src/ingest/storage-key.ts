@@ -36,7 +36,31 @@ export function objectKey(template: string, input: KeyInput): string {
     if (!isValidUid(uid)) throw new InvalidKeyTemplateError(`not a valid UID: ${JSON.stringify(uid)}`);
   }
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(input.uploadId)) throw new InvalidKeyTemplateError('invalid upload id');
-  const shard = createHash('sha1').update(input.studyInstanceUid).digest('hex');
-  const values: Record<Placeholder, string> = { ...input, studyShard: `${shard.slice(0, 2)}/${shard.slice(2, 4)}` };
+  const values: Record<Placeholder, string> = { ...input, studyShard: studyShard(input.studyInstanceUid) };
   return template.replace(/\{([^}]*)\}/g, (_, name: Placeholder) => values[name]);
+}
+
+function studyShard(studyInstanceUid: string): string {
+  const shard = createHash('sha1').update(studyInstanceUid).digest('hex');
+  return `${shard.slice(0, 2)}/${shard.slice(2, 4)}`;
+}
+
+/**
+ * The key prefix all objects of one study share, when the template starts with study-level
+ * placeholders followed by a literal separator ("{studyShard}/{studyInstanceUid}/..." gives
+ * "ab/cd/1.2.3/"); undefined when the study's objects are not under one prefix. Regen of one
+ * study then lists only that prefix instead of the whole archive.
+ */
+export function studyKeyPrefix(template: string, studyInstanceUid: string): string | undefined {
+  if (!isValidUid(studyInstanceUid)) throw new InvalidKeyTemplateError(`not a valid UID: ${JSON.stringify(studyInstanceUid)}`);
+  const first = template.search(/\{(?!studyShard\}|studyInstanceUid\})/);
+  const head = first < 0 ? template : template.slice(0, first);
+  const uidAt = head.lastIndexOf('{studyInstanceUid}');
+  if (uidAt < 0) return undefined;
+  // The UID must end at a separator, or "1.2.3" would also be the prefix of study "1.2.34".
+  const afterUid = head.slice(uidAt + '{studyInstanceUid}'.length);
+  const separator = /^[^{}0-9.]/.exec(afterUid);
+  if (!separator) return undefined;
+  const prefix = head.slice(0, uidAt + '{studyInstanceUid}'.length) + separator[0];
+  return prefix.replace(/\{(studyShard|studyInstanceUid)\}/g, (_, name: string) => (name === 'studyShard' ? studyShard(studyInstanceUid) : studyInstanceUid));
 }

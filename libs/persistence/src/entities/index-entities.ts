@@ -277,5 +277,6 @@ export const ObjectLocationEntity = new EntitySchema<ObjectLocationRow>({
     },
   },
   uniques: [{ name: 'uq_object_location_tier', columns: ['instance', 'tier'] }],
+  indices: [{ name: 'ix_object_location_storage_key', columns: ['storageKey'] }],
   checks: [{ name: 'ck_object_location_status', expression: `"status" IN ('ok', 'copying', 'deleting', 'missing')` }],
 });

@@ -1,5 +1,6 @@
 import { Initial1764028800000 } from './1764028800000-initial';
 import { Index1764115200000 } from './1764115200000-index';
+import { ObjectLocationKey1764201600000 } from './1764201600000-object-location-key';
 
 /** Every migration, oldest first. Forward-only, reviewed SQL (STYLE.md habit 11). */
-export const MIGRATIONS = [Initial1764028800000, Index1764115200000];
+export const MIGRATIONS = [Initial1764028800000, Index1764115200000, ObjectLocationKey1764201600000];

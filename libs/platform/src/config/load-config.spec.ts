@@ -93,4 +93,32 @@ describe('configuration', () => {
     assert.equal(shown.database.url, 'postgres://pacs:***@db/pacs');
     assert.equal(shown.storage.s3.secretKey, '***');
   });
+
+  test('import rules, regen and reconciler: read from the file (hex statuses in YAML), a bad rule names its key, the UID secret is masked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pacs-config-rules-'));
+    const file = join(dir, 'pacs.yaml');
+    writeFileSync(file, [
+      'ingest: { uidRemapSecret: "0123456789abcdef-site" }',
+      'reconciler: { intervalMs: 60000 }',
+      'importRules:',
+      '  - name: no strangers',
+      '    match: { callingAe: "STRANGER*" }',
+      '    actions: [{ action: reject, status: 0xA7FF, comment: not here }]',
+      '  - match: { modality: [CT, MR], attributes: [{ tag: "00081010", equals: CT01 }] }',
+      '    actions: [{ action: set, tag: InstitutionName, value: General Hospital }, { action: newUids }, { action: tier, tier: fast }]',
+      '',
+    ].join('\n'));
+    const c = load({ PACS_CONFIG: file });
+    assert.equal(c.importRules.length, 2);
+    assert.deepEqual(c.importRules[0]?.actions[0], { action: 'reject', status: 0xa7ff, comment: 'not here' });
+    assert.equal(c.importRules[1]?.silent, false);
+    assert.deepEqual(c.reconciler, { enabled: true, intervalMs: 60_000, graceMs: 120_000 });
+    assert.deepEqual(c.regen, { concurrency: 8, progressEvery: 1_000, maxBacklog: 5_000 });
+    assert.equal(redactConfig(c).ingest.uidRemapSecret, '***');
+
+    writeFileSync(file, 'importRules: [{ actions: [{ action: rename, tag: PatientName }] }]\n');
+    assert.match(configErrorOf(() => load({ PACS_CONFIG: file })).key, /^importRules\.0\.actions\.0/);
+    writeFileSync(file, 'importRules: [{ match: { attributes: [{ tag: PatientID }] }, actions: [{ action: delete, tag: PatientName }] }]\n');
+    assert.match(configErrorOf(() => load({ PACS_CONFIG: file })).message, /exactly one of equals, matches, present/);
+  });
 });

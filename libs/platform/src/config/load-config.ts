@@ -128,5 +128,6 @@ export function redactConfig(config: PacsConfig): PacsConfig {
     database: { ...config.database, url: config.database.url?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') },
     bus: { ...config.bus, password: mask(config.bus.password), token: mask(config.bus.token) },
     storage: { ...config.storage, s3: { ...config.storage.s3, secretKey: mask(config.storage.s3.secretKey) ?? '' } },
+    ingest: { ...config.ingest, uidRemapSecret: mask(config.ingest.uidRemapSecret) },
   };
 }

@@ -125,6 +125,101 @@ export const ingestSchema = z
     indexerConcurrency: z.number().int().min(1).max(1024).default(32).describe('Events an indexer process handles at once (max ack pending)'),
     duplicatePolicy: z.enum(['keep-first', 'replace', 'replace-same-source', 'reject-if-different']).default('keep-first').describe('What a second object with a known SOP Instance UID and a different digest does'),
     tier: z.string().regex(/^[a-z][a-z0-9-]*$/).default('primary').describe('Name of the storage tier new objects go to'),
+    uidRemapSecret: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('Secret salt of the newUids import-rule action (new UID = 2.25.<UUID from HMAC(secret, original UID)>); the same on every listener; required when a rule uses newUids'),
+  })
+  .strict();
+
+// Import rules (Conquest's ImportConverters, modern form). The shape is checked here; tags,
+// VRs, values and patterns are checked by compileImportRules (@pacs/domain) when the listener
+// starts, and a bad rule stops it naming importRules[i].
+const tagRef = z.string().min(1).describe('"00081010", "(0008,1010)", "0008,1010" or a keyword such as StationName');
+
+export const importConditionSchema = z
+  .object({
+    tag: tagRef,
+    equals: z.string().optional().describe('The value (padding trimmed, several values backslash-joined) equals this'),
+    matches: z.string().optional().describe('ECMAScript regular expression tested against the value'),
+    present: z.boolean().optional().describe('The attribute is (true) or is not (false) in the data set'),
+  })
+  .strict()
+  .refine((c) => [c.equals, c.matches, c.present].filter((v) => v !== undefined).length === 1, 'give exactly one of equals, matches, present');
+
+export const importMatchSchema = z
+  .object({
+    calledAe: z.string().optional().describe('Called AE title pattern; * and ? are wildcards'),
+    callingAe: z.string().optional().describe('Calling AE title pattern; * and ? are wildcards'),
+    modality: z.union([z.string(), z.array(z.string())]).optional().describe('Modality (0008,0060) pattern(s); "" matches only an empty modality'),
+    sopClassUids: z.array(z.string()).optional().describe('SOP Class UIDs the rule applies to'),
+    attributes: z.array(importConditionSchema).optional().describe('Conditions on header attributes; all must hold'),
+  })
+  .strict();
+
+export const importActionSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('set').describe('Set an attribute'),
+    tag: tagRef,
+    vr: z.string().length(2).optional().describe('VR; default the dictionary VR (required for private tags)'),
+    value: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).describe('Value, or a list for several values'),
+  }).strict(),
+  z.object({ action: z.literal('delete').describe('Remove an attribute'), tag: tagRef }).strict(),
+  z.object({ action: z.literal('copy').describe('Copy an attribute to another tag'), from: tagRef, to: tagRef }).strict(),
+  z.object({
+    action: z.literal('newUids').describe('Replace Study/Series/SOP Instance UIDs and references by UIDs derived from ingest.uidRemapSecret'),
+    except: z.array(tagRef).optional().describe('UID attributes to keep'),
+  }).strict(),
+  z.object({
+    action: z.literal('reject').describe('Refuse the object'),
+    status: z.number().int().min(0).max(0xffff).optional().describe('C-STORE failure status (default 0x0124, refused: not authorized)'),
+    comment: z.string().max(64).optional().describe('Error Comment (0000,0902) sent to the SCU'),
+  }).strict(),
+  z.object({ action: z.literal('tier').describe('Store to this tier'), tier: z.string().regex(/^[a-z][a-z0-9-]*$/) }).strict(),
+]);
+
+export const importRuleSchema = z
+  .object({
+    name: z.string().min(1).optional().describe('Name in logs and Error Comments'),
+    match: importMatchSchema.optional().describe('Which objects the rule applies to; absent: all'),
+    actions: z.array(importActionSchema).min(1).describe('Applied in order; reject ends the evaluation'),
+    silent: z.boolean().default(false).describe('Changes by this rule do not make the C-STORE status 0xB000 (coercion of data elements)'),
+  })
+  .strict();
+
+export const regenSchema = z
+  .object({
+    concurrency: z.number().int().min(1).max(256).default(8).describe('Objects read and announced at once by regen and the reconciler'),
+    progressEvery: z.number().int().min(1).default(1_000).describe('Log a progress line every this many objects'),
+    maxBacklog: z
+      .number()
+      .int()
+      .min(1)
+      .default(5_000)
+      .describe('Announcing pauses while more events than this wait for the indexer; keep it below ingest.maxIndexLag so live C-STOREs never get 0xA700 because of regen'),
+  })
+  .strict();
+
+export const reconcilerSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Run the periodic sweep in the archiver (one archiver at a time, PostgreSQL advisory lock)'),
+    intervalMs: durationMs.min(1_000).default(5 * 60_000).describe('Time between sweeps for stored objects that were never indexed'),
+    graceMs: durationMs.default(2 * 60_000).describe('Objects younger than this are left alone (their announcement may still be on its way)'),
+  })
+  .strict();
+
+// Query/Retrieve (PS3.4 Annex C): answered by qr-service from the index, performed by the listener.
+export const qrSchema = z
+  .object({
+    maxMatches: z.number().int().min(1).max(10_000_000).default(10_000).describe('C-FIND matches above which a query is refused (0xA700, "refine the query") before any match is sent'),
+    caseInsensitivePn: z.boolean().default(true).describe('Match person names (PN) without regard to case (PS3.4 C.2.2.2.1)'),
+    studySortOrder: z
+      .enum(['study-date-desc', 'study-date-asc', 'patient-name', 'accession-number', 'received'])
+      .default('study-date-desc')
+      .describe('Order of study-level C-FIND answers (Conquest query sort order); series by number, images by instance number'),
+    timeoutMs: durationMs.min(1_000).default(60_000).describe('Longest wait of the listener for the next answer of qr-service'),
+    retrieveParallelism: z.number().int().min(1).max(64).default(4).describe('C-MOVE/C-GET sub-operations in flight at once, when the peer negotiated an asynchronous operations window'),
   })
   .strict();
 
@@ -153,7 +248,11 @@ export const configSchema = z
     bus: busSchema.default({}),
     storage: storageSchema.default({}),
     ingest: ingestSchema.default({}),
+    qr: qrSchema.default({}),
     aeMap: z.array(aeMapEntrySchema).default([]).describe('Known remote AEs (acrnema.map), seeded from configuration; first match wins'),
+    importRules: z.array(importRuleSchema).default([]).describe('Import rules (Conquest ImportConverters), applied in order by the listener before storing'),
+    regen: regenSchema.default({}),
+    reconciler: reconcilerSchema.default({}),
   })
   .strict();
 

@@ -1,10 +1,25 @@
+import { AdvisoryLeaderLock, TypeOrmSettingsRepository, TypeOrmStoredObjectIndex } from '@pacs/persistence';
 import type { PacsService } from '@pacs/runtime';
+import { Reconciler } from './reconciler/reconciler';
+import { RECONCILER_LOCK_KEY, ReconcilerLoop } from './reconciler/reconciler-loop';
+import { announcingFor } from './regen/announcing';
 
 /** archiver: storage tiers, forwarding rules and scheduled jobs (leader-elected). */
 export const archiverService: PacsService = {
   name: 'archiver',
   async start(ctx) {
-    await ctx.infra.database();
-    await ctx.infra.objectStore();
+    const [db, store] = await Promise.all([ctx.infra.database(), ctx.infra.objectStore()]);
+    const { reconciler: config } = ctx.config;
+    if (!config.enabled) return;
+    const { announcer, backlog, counted } = await announcingFor(ctx, 'reconciler');
+    const reconciler = new Reconciler(
+      { store, index: new TypeOrmStoredObjectIndex(db), settings: new TypeOrmSettingsRepository(db), announcer, backlog, logger: ctx.logger, counted },
+      { graceMs: config.graceMs, concurrency: ctx.config.regen.concurrency, progressEvery: ctx.config.regen.progressEvery, maxBacklog: ctx.config.regen.maxBacklog },
+    );
+    const sweeps = ctx.telemetry.meter.createCounter('pacs_reconciler_sweeps_total', { description: 'Reconciler runs, by outcome (swept, deferred, follower, failed)' });
+    const loop = new ReconcilerLoop(reconciler, new AdvisoryLeaderLock(db, RECONCILER_LOCK_KEY), config.intervalMs, ctx.logger, (outcome) => sweeps.add(1, { outcome }));
+    loop.start();
+    ctx.shutdown.onShutdown('reconciler', () => loop.stop());
+    ctx.logger.info({ intervalMs: config.intervalMs, graceMs: config.graceMs }, 'reconciler scheduled');
   },
 };

@@ -12,7 +12,7 @@ export const indexerService: PacsService = {
   name: 'indexer',
   async start(ctx) {
     const [db, bus, store] = await Promise.all([ctx.infra.database(), ctx.infra.bus(), ctx.infra.objectStore()]);
-    const stream = await ensureIngestStream(bus, ctx.config);
+    const { stream } = await ensureIngestStream(bus, ctx.config);
     const indexer = new InstanceIndexer(
       new TypeOrmIndexRepository(db),
       store,

@@ -6,6 +6,10 @@ import {
 import { AeMap, INDEXER_DURABLE } from '@pacs/domain';
 import { ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
 import { IndexLagMonitor } from './index-lag-monitor';
+import { importRulesFromConfig } from './import-rules-config';
+import { QrClient } from './qr-client';
+import { answerQrExtendedNegotiation, QrNegotiations } from './qr-negotiation';
+import { QrScp } from './qr-scp';
 import { StoreScp } from './store-scp';
 
 /**
@@ -17,8 +21,8 @@ export const scpListenerService: PacsService = {
   async start(ctx) {
     const { config, logger } = ctx;
     const [store, bus] = await Promise.all([ctx.infra.objectStore(), ctx.infra.bus()]);
-    const stream = await ensureIngestStream(bus, config);
-    const lag = new IndexLagMonitor(bus, stream, INDEXER_DURABLE, config.ingest.maxIndexLag, logger);
+    const topology = await ensureIngestStream(bus, config);
+    const lag = new IndexLagMonitor(bus, topology.stream, INDEXER_DURABLE, config.ingest.maxIndexLag, logger);
     lag.start();
     ctx.shutdown.onShutdown('index lag monitor', async () => lag.stop());
 
@@ -30,26 +34,42 @@ export const scpListenerService: PacsService = {
     const associations = meter.createCounter('pacs_listener_associations_total', { description: 'Associations, by outcome' });
 
     const storeScp = new StoreScp(store, bus, {
+      subject: topology.receivedSubject,
       keyTemplate: config.ingest.keyTemplate,
       headerCapBytes: config.ingest.headerCapBytes,
       storageFailureStatus: config.ingest.storageFailureStatus,
       tier: config.ingest.tier,
       backPressure: lag.busy,
+      // Import rules (issue 5): compiled at start, so a bad rule stops the listener naming importRules[i].
+      importRules: importRulesFromConfig(config),
     }, logger, {
       stored: (bytes, seconds) => { storedInstances.add(1); storedBytes.add(bytes); storeLatency.record(seconds); },
       failed: (status) => storeFailures.add(1, { status: `0x${status.toString(16).padStart(4, '0')}` }),
     });
 
     const aeMap = new AeMap(config.aeMap);
-    const policy = defaultAcceptancePolicy({
+    // Q/R (issue 6): C-FIND/C-MOVE/C-GET answered by qr-service over the bus, sub-operations sent from here.
+    const qrNegotiations = new QrNegotiations();
+    const qrScp = new QrScp(
+      new QrClient(bus, { namespace: config.bus.streamPrefix, timeoutMs: config.qr.timeoutMs }),
+      store,
+      aeMap,
+      qrNegotiations,
+      { aeTitle: config.dicom.aeTitle, acceptUnknownCallingAe: config.dicom.acceptUnknownCallingAe, retrieveParallelism: config.qr.retrieveParallelism, maxPduLength: config.dicom.maxPduLength },
+      ctx.telemetry.tracer,
+      logger.child({ component: 'qr-scp' }),
+    );
+    const basePolicy = defaultAcceptancePolicy({
       aeTitle: config.dicom.aeTitle,
       acceptUnknownCallingAe: config.dicom.acceptUnknownCallingAe,
       callingAeCheck: (calling) => aeMap.lookup(calling) !== undefined,
       maxPduLength: config.dicom.maxPduLength,
     });
+    const policy = { ...basePolicy, extendedNegotiation: answerQrExtendedNegotiation };
 
     const handlers = (span: Span): DimseHandlers => ({
       echo: () => traced(ctx, span, 'C-ECHO', {}, async () => ({ status: Status.Success })),
+      ...qrScp.handlers(span),
       store: (req) =>
         traced(ctx, span, 'C-STORE', { 'dicom.sop_instance_uid': req.sopInstanceUid, 'dicom.sop_class_uid': req.sopClassUid }, async () => {
           if (!config.dicom.acceptUnknownCallingAe && !aeMap.allows(req.association.callingAeTitle, 'store')) {
@@ -72,8 +92,9 @@ export const scpListenerService: PacsService = {
     const onAssociation = (association: Association) => {
       const span = ctx.telemetry.tracer.startSpan('dicom.association', { attributes: { 'net.peer.ip': association.remoteAddress ?? '' } });
       const log = logger.child({ assocId: association.id });
-      association.on('accepted', (_ac, negotiated) => {
+      association.on('accepted', (ac, negotiated) => {
         associations.add(1, { outcome: 'accepted' });
+        qrNegotiations.remember(ac, negotiated);
         span.setAttributes({ 'dicom.calling_ae': negotiated.callingAeTitle, 'dicom.called_ae': negotiated.calledAeTitle });
         log.info({ callingAe: negotiated.callingAeTitle, calledAe: negotiated.calledAeTitle, peer: association.remoteAddress }, 'association accepted');
       });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { DataSet, readDataSet, readFileMetaInformation, writeDataSet } from '@pacs/dicom';
-import { DEFAULT_KEY_TEMPLATE, INGEST_SUBJECTS, decodeInstanceReceived } from '@pacs/domain';
+import { DEFAULT_KEY_TEMPLATE, ingestTopology, decodeInstanceReceived } from '@pacs/domain';
 import { InProcessBus, type Bus } from '@pacs/messaging';
 import { FilesystemObjectStore } from '@pacs/storage';
 import { ROOT } from '@pacs/testing';
@@ -36,7 +36,7 @@ describe('C-STORE SCP: durable twice, or nothing', () => {
   let bus: Bus;
   const published: Uint8Array[] = [];
   const make = (overrides: Partial<ConstructorParameters<typeof StoreScp>[2]> = {}, b: Bus = bus) =>
-    new StoreScp(store, b, { keyTemplate: DEFAULT_KEY_TEMPLATE, headerCapBytes: 64 * 1024, storageFailureStatus: 0x0110, tier: 'primary', ...overrides }, pino({ level: 'silent' }));
+    new StoreScp(store, b, { subject: ingestTopology('T').receivedSubject, keyTemplate: DEFAULT_KEY_TEMPLATE, headerCapBytes: 64 * 1024, storageFailureStatus: 0x0110, tier: 'primary', ...overrides }, pino({ level: 'silent' }));
   const keys = async () => {
     const all: string[] = [];
     for await (const o of store.list('')) all.push(o.key);
@@ -47,7 +47,7 @@ describe('C-STORE SCP: durable twice, or nothing', () => {
     dir = mkdtempSync(join(tmpdir(), 'pacs-store-scp-'));
     store = new FilesystemObjectStore({ root: dir });
     bus = new InProcessBus();
-    await bus.ensureStream({ name: 'T_INGEST', subjects: INGEST_SUBJECTS, duplicateWindowMs: 60_000 });
+    await bus.ensureStream({ name: 'T_INGEST', subjects: ingestTopology('T').subjects, duplicateWindowMs: 60_000 });
     await bus.consume({ stream: 'T_INGEST', durable: 'test', maxAckPending: 10, ackWaitMs: 30_000, maxDeliver: 1 }, async (m) => void published.push(m.data));
   });
   after(async () => {
@@ -103,13 +103,22 @@ describe('C-STORE SCP: durable twice, or nothing', () => {
     assert.equal((await keys()).length, before, 'nothing stored');
   });
 
-  test('bus failure: failure status, and the written object is removed', async () => {
+  test('bus refused the event (no stream): failure status, and the written object is removed', async () => {
     const before = (await keys()).length;
-    const broken = new InProcessBus();
-    await broken.close();
-    const outcome = await make({}, broken).handle(request(dataSetBytes));
+    const noStream = new InProcessBus();
+    const outcome = await make({}, noStream).handle(request(dataSetBytes));
+    await noStream.close();
     assert.equal(outcome.status, 0x0110);
     assert.equal((await keys()).length, before);
+  });
+
+  test('bus outcome unknown (connection gone): failure status, the object stays for the index or the reconciler', async () => {
+    const before = (await keys()).length;
+    const closed = new InProcessBus();
+    await closed.close();
+    const outcome = await make({}, closed).handle(request(dataSetBytes));
+    assert.equal(outcome.status, 0x0110);
+    assert.equal((await keys()).length, before + 1);
   });
 });
 

@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DicomParseError, HeaderCollector, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, Status,
-  encodeFileMetaInformation, isValidUid, tagForKeyword, type CollectedHeader,
+  encodeFileMetaInformation, formatTag, isValidUid, tagForKeyword, type CollectedHeader,
 } from '@pacs/dicom';
 import {
-  INSTANCE_RECEIVED_SUBJECT, encodeInstanceReceived, instanceReceivedMsgId, objectKey, type InstanceReceived,
+  ImportRuleFailedError, encodeInstanceReceived, instanceReceivedMsgId, objectKey,
+  type ImportDecision, type ImportRules, type InstanceReceived,
 } from '@pacs/domain';
-import { StreamFullError, type Bus } from '@pacs/messaging';
+import { StreamFullError, StreamNotFoundError, type Bus } from '@pacs/messaging';
 import type { Logger } from '@pacs/platform';
 import { StorageFullError, type ObjectStore } from '@pacs/storage';
+import { checkedToEnd } from './data-set-end-check';
+import { importedDataSet, type ImportedObject } from './imported-data-set';
 
 /** One incoming C-STORE as the DIMSE layer hands it over: command first, data as it arrives. */
 export interface IncomingStore {
@@ -26,9 +29,13 @@ export interface IncomingStore {
 export interface StoreOutcome {
   status: number;
   errorComment?: string;
+  /** (0000,0901): the attributes an import rule coerced, with status 0xB000. */
+  offendingElements?: number[];
 }
 
 export interface StoreScpOptions {
+  /** Subject instance.received is published on (ingestTopology). */
+  subject: string;
   keyTemplate: string;
   headerCapBytes: number;
   /** Status for storage or bus failures (Conquest's StorageFailedErrorCode, default 0x0110). */
@@ -36,6 +43,8 @@ export interface StoreScpOptions {
   tier: string;
   /** Returns a reason to refuse new work with 0xA700 (indexer lag above the limit), or undefined. */
   backPressure?: () => string | undefined;
+  /** Import rules (compileImportRules of config.importRules), applied to the header before storing. */
+  importRules?: ImportRules;
 }
 
 export interface StoreScpMetrics {
@@ -76,15 +85,21 @@ export class StoreScp {
   async handle(req: IncomingStore): Promise<StoreOutcome> {
     const started = process.hrtime.bigint();
     const log = this.logger.child({ assocId: req.assocId, sopInstanceUid: req.sopInstanceUid });
-    const data = req.dataSet[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    // Checked to its end: a data set cut inside Pixel Data (after the header) is refused, not stored.
+    const data = checkedToEnd(req.dataSet[Symbol.asyncIterator]() as AsyncIterator<Buffer>, req.transferSyntaxUid);
     try {
       this.checkCommand(req);
       const { header, buffered, ended } = await this.collectHeader(req, data);
       this.checkHeader(req, header);
-      const outcome = await this.storeAndAnnounce(req, header, buffered, ended, data, log);
+      const imported = this.applyImportRules(req, header, buffered, ended ? undefined : data, log);
+      const outcome = await this.storeAndAnnounce(req, imported, log);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics?.stored(outcome.size, seconds);
       log.debug({ key: outcome.key, size: outcome.size }, 'stored');
+      // PS3.4 B.2.3: stored, but not as sent.
+      if (imported.coerced.length > 0) {
+        return { status: Status.CoercionOfDataElements, errorComment: `coerced by import rules: ${imported.coerced.map(formatTag).join(' ')}`, offendingElements: imported.coerced };
+      }
       return { status: Status.Success };
     } catch (err) {
       await drain(data);
@@ -133,34 +148,72 @@ export class StoreScp {
     if (ds.getUid(UID_TAGS.SOPClassUID) !== req.sopClassUid) throw new Refusal(Status.IdentifierDoesNotMatchSOPClass, 'SOP Class UID in the data set differs from the command');
   }
 
-  private async storeAndAnnounce(
-    req: IncomingStore, header: CollectedHeader, buffered: Buffer[], ended: boolean, data: AsyncIterator<Buffer>, log: Logger,
-  ): Promise<{ key: string; size: number }> {
+  /**
+   * Import rules on the header (Conquest's ImportConverters): a reject ends here, changes give
+   * the data set that is stored, announced and indexed (the rest after the header unchanged).
+   */
+  private applyImportRules(
+    req: IncomingStore, header: CollectedHeader, buffered: Buffer[], rest: AsyncIterator<Buffer> | undefined, log: Logger,
+  ): ImportedObject {
+    let decision: ImportDecision | undefined;
+    try {
+      decision = this.options.importRules?.size
+        ? this.options.importRules.apply({ callingAe: req.callingAe, calledAe: req.calledAe, sopClassUid: req.sopClassUid }, header.dataSet)
+        : undefined;
+    } catch (err) {
+      if (err instanceof ImportRuleFailedError) throw new Refusal(Status.ProcessingFailure, err.message);
+      throw err;
+    }
+    if (decision?.kind === 'reject') throw new Refusal(decision.status, decision.comment);
+    const modified = decision?.modified ?? false;
+    if (decision && decision.applied.length > 0) log.debug({ rules: decision.applied, modified, tier: decision.tier }, 'import rules applied');
+    if (modified && header.stoppedAt === 'cap') {
+      // The elements after the cap were never parsed: a rewritten header could clash with them.
+      log.warn({ headerCapBytes: this.options.headerCapBytes, rules: decision?.applied }, 'import rules would change a header larger than ingest.headerCapBytes; object refused');
+      throw new Refusal(Status.ProcessingFailure, 'header too large for import rules to rewrite');
+    }
     const ds = header.dataSet;
+    for (const keyword of ['SOPInstanceUID', 'StudyInstanceUID', 'SeriesInstanceUID'] as const) {
+      if (!isValidUid(ds.getUid(UID_TAGS[keyword]) ?? '')) throw new Refusal(Status.ProcessingFailure, `import rules left ${keyword} invalid`);
+    }
+    return {
+      ...importedDataSet(header, req.transferSyntaxUid, buffered, rest, modified),
+      tier: decision?.tier,
+      coerced: decision?.coerced ?? [],
+    };
+  }
+
+  private async storeAndAnnounce(req: IncomingStore, imported: ImportedObject, log: Logger): Promise<{ key: string; size: number }> {
+    const ds = imported.header.dataSet;
+    // A rule may have given the instance new UIDs: the stored object, its key and the event
+    // all carry the new ones (the C-STORE-RSP still names the UID of the request, PS3.7 9.3.1.2).
+    const sopInstanceUid = ds.getUid(UID_TAGS.SOPInstanceUID) as string;
     const studyInstanceUid = ds.getUid(UID_TAGS.StudyInstanceUID) as string;
     const seriesInstanceUid = ds.getUid(UID_TAGS.SeriesInstanceUID) as string;
+    const tier = imported.tier ?? this.options.tier;
     const key = objectKey(this.options.keyTemplate, {
-      studyInstanceUid, seriesInstanceUid, sopInstanceUid: req.sopInstanceUid, uploadId: randomBytes(9).toString('base64url'),
+      studyInstanceUid, seriesInstanceUid, sopInstanceUid, uploadId: randomBytes(9).toString('base64url'),
     });
     const fileMeta = encodeFileMetaInformation({
       mediaStorageSopClassUid: req.sopClassUid,
-      mediaStorageSopInstanceUid: req.sopInstanceUid,
+      mediaStorageSopInstanceUid: sopInstanceUid,
       transferSyntaxUid: req.transferSyntaxUid,
       implementationClassUid: IMPLEMENTATION_CLASS_UID,
       implementationVersionName: IMPLEMENTATION_VERSION_NAME,
       sourceApplicationEntityTitle: req.callingAe,
     });
-    const source = Readable.from(partTen(fileMeta, buffered, ended ? undefined : data), { objectMode: false });
-    const written = await this.store.put(key, source, { contentType: 'application/dicom' });
+    const source = Readable.from(partTen(fileMeta, imported.body), { objectMode: false });
+    // The tier travels with the object so regen can restore the location as it was.
+    const written = await this.store.put(key, source, { contentType: 'application/dicom', metadata: { tier } });
 
     const event: InstanceReceived = {
       v: 1,
-      sopInstanceUid: req.sopInstanceUid,
+      sopInstanceUid,
       sopClassUid: req.sopClassUid,
       studyInstanceUid,
       seriesInstanceUid,
       transferSyntaxUid: req.transferSyntaxUid,
-      tier: this.options.tier,
+      tier,
       storageKey: key,
       digest: written.sha256,
       size: written.size,
@@ -168,14 +221,21 @@ export class StoreScp {
       calledAe: req.calledAe,
       peer: req.peer,
       receivedAt: new Date().toISOString(),
-      ...(header.stoppedAt === 'cap' ? {} : { header: header.header.toString('base64') }),
+      ...(imported.header.stoppedAt === 'cap' ? {} : { header: imported.eventHeader.toString('base64') }),
     };
     try {
-      await this.bus.publish(INSTANCE_RECEIVED_SUBJECT, encodeInstanceReceived(event), { msgId: instanceReceivedMsgId(event) });
+      await this.bus.publish(this.options.subject, encodeInstanceReceived(event), { msgId: instanceReceivedMsgId(event) });
     } catch (err) {
-      // Not announced means not acknowledged: remove the object so the SCU's retry is the only
-      // copy. Should the delete fail too, the reconciler finds and announces the orphan.
-      await this.store.delete(key).catch((deleteErr: unknown) => log.warn({ err: deleteErr, key }, 'unannounced object left for the reconciler'));
+      // Not announced means not acknowledged. Only when the stream refused the event is it
+      // certainly not there: then the object goes, so the SCU's retry is the only copy. After a
+      // timeout or a lost connection the event may still arrive (NATS sends a publish buffered
+      // while disconnected on reconnect) and be indexed: deleting would leave the index pointing
+      // at nothing. The object stays; if the event never arrives, the reconciler announces it.
+      if (err instanceof StreamFullError || err instanceof StreamNotFoundError) {
+        await this.store.delete(key).catch((deleteErr: unknown) => log.warn({ err: deleteErr, key }, 'unannounced object left for the reconciler'));
+      } else {
+        log.warn({ key }, 'announcement outcome unknown; object kept for the index or the reconciler');
+      }
       throw err;
     }
     return { key, size: written.size };
@@ -183,6 +243,9 @@ export class StoreScp {
 
   private failureOutcome(err: unknown): StoreOutcome {
     if (err instanceof Refusal) return { status: err.status, errorComment: err.message };
+    // Found while streaming to storage (the put failed with it as its cause): the sender's fault, not ours.
+    const parseError = err instanceof DicomParseError ? err : err instanceof Error && err.cause instanceof DicomParseError ? err.cause : undefined;
+    if (parseError) return { status: Status.UnableToProcess, errorComment: `data set cannot be parsed: ${parseError.message}` };
     if (err instanceof StorageFullError || err instanceof StreamFullError) {
       return { status: Status.OutOfResources, errorComment: 'archive out of resources' };
     }
@@ -190,15 +253,9 @@ export class StoreScp {
   }
 }
 
-async function* partTen(fileMeta: Buffer, buffered: Buffer[], rest: AsyncIterator<Buffer> | undefined): AsyncGenerator<Buffer> {
+async function* partTen(fileMeta: Buffer, body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   yield fileMeta;
-  yield* buffered;
-  if (!rest) return;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
-  }
+  yield* body;
 }
 
 /** The response follows the whole request (PS3.7): consume what is left of the data. */

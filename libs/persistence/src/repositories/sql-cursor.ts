@@ -1,0 +1,71 @@
+// Streaming a result in batches through a server-side cursor (DECLARE … WITH HOLD / FETCH),
+// so no result is ever held whole in this process. WITH HOLD keeps no transaction open while
+// a slow reader takes its time. On PostgreSQL the cursor lives on a connection of its own;
+// on PGlite (one connection) in the shared session, under a unique name. Aborting stops the
+// fetching; a statement still running on PostgreSQL is cancelled (pg_cancel_backend).
+import { randomBytes } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { Statement } from './query-sql';
+
+export interface CursorOptions {
+  fetchSize: number;
+  signal?: AbortSignal;
+}
+
+const noop = (): void => undefined;
+
+/** PGlite data sources are created with a driver instance (data-source.ts); PostgreSQL ones with a URL. */
+function isSingleConnection(db: DataSource): boolean {
+  return (db.options as { driver?: unknown }).driver !== undefined;
+}
+
+/** The backend process id of a runner's pg client (pg keeps it from BackendKeyData). */
+function backendPid(runner: QueryRunner): number | undefined {
+  const client = (runner as unknown as { databaseConnection?: { processID?: unknown } }).databaseConnection;
+  return typeof client?.processID === 'number' ? client.processID : undefined;
+}
+
+export async function* cursorBatches<R>(db: DataSource, statement: Statement, options: CursorOptions): AsyncGenerator<R[]> {
+  const { signal, fetchSize } = options;
+  if (signal?.aborted) return;
+  let runner: QueryRunner | undefined;
+  if (!isSingleConnection(db)) {
+    runner = db.createQueryRunner();
+    await runner.connect();
+  }
+  const query = (text: string, values?: unknown[]): Promise<R[]> => (runner ? runner.query(text, values) : db.query(text, values));
+  const name = `qr_${randomBytes(8).toString('hex')}`;
+  const pid = runner ? backendPid(runner) : undefined;
+  let running: string | undefined;
+  let cancelling: Promise<unknown> = Promise.resolve();
+  const onAbort = (): void => {
+    if (pid !== undefined && running) cancelling = db.query('SELECT pg_cancel_backend($1::int)', [pid]).catch(noop);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let declared = false;
+  try {
+    running = 'declare';
+    await query(`DECLARE "${name}" NO SCROLL CURSOR WITH HOLD FOR ${statement.text}`, statement.values);
+    running = undefined;
+    declared = true;
+    for (;;) {
+      if (signal?.aborted) return;
+      running = 'fetch';
+      const rows = await query(`FETCH FORWARD ${Math.max(1, Math.floor(fetchSize))} FROM "${name}"`);
+      running = undefined;
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < fetchSize) return;
+    }
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw err;
+  } finally {
+    running = undefined;
+    signal?.removeEventListener('abort', onAbort);
+    // A cancel must land before the connection serves anyone else.
+    await cancelling;
+    if (declared) await query(`CLOSE "${name}"`).catch(noop);
+    await runner?.release();
+  }
+}
