@@ -1,0 +1,177 @@
+// Measurements the peers harness does not make, written as JSON for bench/report.ts:
+//
+//   sample --run-dir DIR --out FILE [--interval MS] [--external postgres,nats-server]
+//       peak RSS per program of the peer whose state is DIR/peer (the harness's work dir),
+//       while storescu runs and overall, until SIGTERM; optionally the CPU that the shared
+//       PostgreSQL / NATS servers use meanwhile (cluster mode: they are outside the tree)
+//   caps --label L --port P --dir D
+//       starts the peer, prints the services it answers ("store find move get"), stops it
+//   big --labels L1,L2 --port P --mib N --data-dir D --out FILE
+//       RSS of each peer while it receives ONE instance of N MiB (default 1024) from storescu
+//   visibility --labels L1,L2 --port P --dataset DIR --n N --out FILE
+//       C-STORE success → visible in a query, p50/p95 (one instance at a time, our SCU)
+//
+// Usage: node --import tsx bench/measure-extra.ts COMMAND [options]
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { ensureBigInstance } from './lib/big-instance';
+import { aetOf, countPeer, isOurs, peerRoots, startPeer, stopPeer } from './lib/peers';
+import { probeCapabilities } from './lib/qr-probe';
+import { RssSampler, type SamplerSummary } from './lib/rss-sampler';
+import { measureVisibility, type VisibilityResult } from './lib/visibility';
+
+const SCU_AET = process.env['SCU_AET'] ?? 'BENCHSCU';
+const MAX_PDU = process.env['MAX_PDU'] ?? '16384';
+const MOVE_DEST_AET = process.env['MOVE_DEST_AET'] ?? 'BENCHMOVE';
+const WORK_ROOT = process.env['BENCH_WORK_ROOT'] ?? '/tmp/peers/run';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const list = (v: string | undefined): string[] => (v ?? '').split(/[,\s]+/).filter(Boolean);
+const httpPortOf = (port: number): number => Number(process.env['BENCH_HTTP_PORT'] ?? port + 1000);
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function sample(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'run-dir': { type: 'string' }, out: { type: 'string' }, interval: { type: 'string', default: '200' }, external: { type: 'string' } } });
+  const peerDir = join(values['run-dir'] ?? '', 'peer');
+  const sampler = new RssSampler(() => peerRoots(peerDir), Number(values.interval), list(values.external)).start();
+  await new Promise<void>((r) => {
+    process.once('SIGTERM', () => r());
+    process.once('SIGINT', () => r());
+  });
+  writeJson(values.out ?? '/dev/stdout', sampler.stop());
+}
+
+async function caps(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { label: { type: 'string' }, port: { type: 'string' }, dir: { type: 'string' } } });
+  const label = values.label ?? 'pacs-embedded';
+  const port = Number(values.port);
+  const dir = values.dir ?? join(WORK_ROOT, `${label}-caps`);
+  rmSync(dir, { recursive: true, force: true });
+  startPeer(label, port, dir);
+  try {
+    const found = await probeCapabilities({ port, calledAeTitle: aetOf(label, port, dir), callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET });
+    console.log(found.join(' '));
+  } finally {
+    stopPeer(label, port, dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function storescu(port: number, aet: string, file: string): Promise<{ rc: number; wallS: number }> {
+  const t0 = performance.now();
+  return new Promise((r) => {
+    const child = spawn('storescu', ['-aet', SCU_AET, '-aec', aet, '-pdu', MAX_PDU, '127.0.0.1', String(port), file], { stdio: 'ignore', env: { ...process.env, TCP_NODELAY: '1' } });
+    child.once('exit', (code) => r({ rc: code ?? -1, wallS: (performance.now() - t0) / 1000 }));
+  });
+}
+
+interface BigResult {
+  rc: number;
+  wallS: number;
+  mbPerS: number;
+  stored: string;
+  /** RSS of each program just before the send, MiB. */
+  idle: Record<string, number>;
+  /** From the start of the send until the instance is stored (and indexed, for our PACS). */
+  during: SamplerSummary;
+  error?: string;
+}
+
+async function big(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { labels: { type: 'string' }, port: { type: 'string' }, mib: { type: 'string', default: '1024' }, 'data-dir': { type: 'string' }, out: { type: 'string' } } });
+  const mib = Number(values.mib);
+  const dataDir = values['data-dir'] ?? '/tmp/peers/data/big';
+  const port = Number(values.port);
+  const t0 = performance.now();
+  const instance = await ensureBigInstance(dataDir, mib);
+  const generatedS = (performance.now() - t0) / 1000;
+  // count.sh reads the expected count of BENCH_DATASET_DIR/manifest.env.
+  writeFileSync(join(dataDir, 'manifest.env'), 'DS_INSTANCES=1\n');
+  const peers: Record<string, BigResult> = {};
+  for (const label of list(values.labels)) {
+    const dir = join(WORK_ROOT, `${label}-big`);
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      startPeer(label, port, dir, { BENCH_DATASET_DIR: dataDir });
+      await sleep(1000);
+      const idleSampler = new RssSampler(() => peerRoots(dir), 100);
+      idleSampler.sample();
+      const idle = Object.fromEntries(Object.entries(idleSampler.stop().roles).map(([role, m]) => [role, m.peakRssMiB]));
+      const sampler = new RssSampler(() => peerRoots(dir), 100).start();
+      const sent = await storescu(port, aetOf(label, port, dir), instance.path);
+      const stored = isOurs(label) ? countPeer(label, port, dir, { BENCH_DATASET_DIR: dataDir, BENCH_OUT: '' }) : '?';
+      peers[label] = { ...sent, mbPerS: Math.round(instance.fileBytes / 1e6 / sent.wallS), stored, idle, during: sampler.stop() };
+    } catch (err) {
+      peers[label] = { rc: -1, wallS: 0, mbPerS: 0, stored: '0', idle: {}, during: { intervalMs: 100, samples: 0, storeSamples: 0, roles: {} }, error: (err as Error).message };
+    } finally {
+      try {
+        stopPeer(label, port, dir);
+      } catch (err) {
+        console.error(`measure-extra big: ${(err as Error).message}`);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.error(`measure-extra big: ${label}: ${JSON.stringify(peers[label])}`);
+  }
+  writeJson(values.out ?? '/dev/stdout', { bigInstance: { mib, rows: instance.rows, columns: instance.columns, fileBytes: instance.fileBytes, generatedS, peers } });
+}
+
+function dicomFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...dicomFiles(path));
+    else if (e.name.endsWith('.dcm')) out.push(path);
+  }
+  return out.sort();
+}
+
+async function visibility(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { labels: { type: 'string' }, port: { type: 'string' }, dataset: { type: 'string' }, n: { type: 'string', default: '100' }, poll: { type: 'string', default: '10' }, out: { type: 'string' } } });
+  const port = Number(values.port);
+  const files = dicomFiles(join(values.dataset ?? '', 'dicom'));
+  // Spread over the dataset: every k-th file, so several series and studies are involved.
+  const n = Math.min(Number(values.n), files.length);
+  const picked = Array.from({ length: n }, (_, i) => files[Math.floor((i * files.length) / n)]!);
+  const results: Record<string, VisibilityResult & { caps: string[] } | { error: string }> = {};
+  for (const label of list(values.labels)) {
+    const dir = join(WORK_ROOT, `${label}-visibility`);
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      startPeer(label, port, dir);
+      const aet = aetOf(label, port, dir);
+      const found = await probeCapabilities({ port, calledAeTitle: aet, callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET });
+      const result = await measureVisibility({
+        port, httpPort: httpPortOf(port), calledAeTitle: aet, callingAeTitle: SCU_AET, files: picked,
+        useFind: found.includes('find'), pollIntervalMs: Number(values.poll), timeoutMs: 30_000,
+      });
+      results[label] = { ...result, caps: found };
+    } catch (err) {
+      results[label] = { error: (err as Error).message };
+    } finally {
+      try {
+        stopPeer(label, port, dir);
+      } catch (err) {
+        console.error(`measure-extra visibility: ${(err as Error).message}`);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    console.error(`measure-extra visibility: ${label}: ${JSON.stringify(results[label])}`);
+  }
+  writeJson(values.out ?? '/dev/stdout', { visibility: { dataset: values.dataset, instances: n, results } });
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = { sample, caps, big, visibility };
+const [command, ...rest] = process.argv.slice(2);
+const run = command ? commands[command] : undefined;
+if (!run) {
+  console.error(`usage: measure-extra.ts ${Object.keys(commands).join('|')} [options] (see the header of bench/measure-extra.ts)`);
+  process.exit(2);
+}
+await run(rest);

@@ -1,0 +1,57 @@
+// The issue-4 benchmark peer `custom:pacs-null`: a C-STORE SCP built on @pacs/dicom that
+// receives every data set and writes nothing (the counterpart of DCMTK `storescp --ignore`),
+// so it measures the network library alone: PDU parsing, the state machine, DIMSE and the
+// backpressured data set stream.
+//
+// Environment (from run-peer.sh): PEER_PORT, PEER_AET (default PACS), PEER_DIR, MAX_PDU.
+// It writes the number of answered C-STOREs to PEER_DIR/stored-count (read by bench/count.sh)
+// at most every 200 ms, off the receive path.
+// Usage: node --import tsx bench/null-scp.ts
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { DicomServer, Status, defaultAcceptancePolicy, serveDimse, type DimseHandlers } from '@pacs/dicom';
+
+const port = Number(process.env['PEER_PORT'] ?? 11112);
+const aeTitle = process.env['PEER_AET'] ?? 'PACS';
+const maxPduLength = Number(process.env['MAX_PDU'] ?? 16384);
+const countFile = process.env['PEER_DIR'] ? join(process.env['PEER_DIR'], 'stored-count') : undefined;
+
+let stored = 0;
+let written = -1;
+const handlers: DimseHandlers = {
+  store: async (request) => {
+    // Flowing mode drops each chunk as it arrives; the response waits for the end.
+    await finished(request.dataSet.resume());
+    stored++;
+    return { status: Status.Success };
+  },
+};
+
+const server = new DicomServer({
+  port,
+  maxPduLength,
+  maxAssociations: 64,
+  policy: defaultAcceptancePolicy({ aeTitle, acceptUnknownCallingAe: true, maxPduLength }),
+});
+server.on('association', (association) => serveDimse(association, handlers));
+server.on('error', (err) => console.error(`null-scp: ${err.message}`));
+const address = await server.listen();
+console.log(JSON.stringify({ msg: 'null-scp listening', port: address.port, aeTitle, maxPduLength }));
+
+const flush = (): void => {
+  if (!countFile || written === stored) return;
+  writeFileSync(countFile, `${stored}\n`);
+  written = stored;
+};
+flush();
+setInterval(flush, 200).unref();
+const stop = (): void => {
+  flush();
+  server.close(2_000).then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
