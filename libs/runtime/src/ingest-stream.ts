@@ -1,5 +1,6 @@
 import { ingestTopology, type IngestTopology } from '@pacs/domain';
 import type { Bus } from '@pacs/messaging';
+import { INDEXER_DURABLE } from '@pacs/domain';
 import type { PacsConfig } from '@pacs/platform';
 
 /** Dedupe window of instance.received: a publish retried within it is stored once. */
@@ -20,4 +21,12 @@ export async function ensureIngestStream(bus: Bus, config: PacsConfig): Promise<
     retention: 'workqueue',
   });
   return topology;
+}
+
+/** Events waiting for the indexer: not yet delivered plus delivered and not yet acked. */
+export async function indexerBacklog(bus: Bus, stream: string): Promise<number> {
+  const info = await bus.streamInfo(stream);
+  const consumer = info.consumers.find((c) => c.name === INDEXER_DURABLE);
+  // Work-queue stream: before any indexer attached, the stream's own count is the backlog.
+  return consumer ? consumer.pending + consumer.ackPending : info.messages;
 }

@@ -9,7 +9,7 @@ export { rangeBounds, comparableTime, comparableDateTime, normaliseDate, START_O
 export { WILDCARD_VRS, parseMatcher } from './parse-matcher';
 export { parseFindIdentifier, keyEntity } from './parse-find';
 export { DATE_TIME_PAIRS } from './combined-date-time';
-export { matchesQuery, conditionMatches, wildcardRegExp, storedStrings, hasNonAscii } from './match';
+export { matchesQuery, conditionMatches, wildcardRegExp, storedStrings, hasNonAscii, COMPUTED_FIELD } from './match';
 export { assembleResponse, type ResponseContext } from './assemble-response';
 export { parseRetrieveIdentifier, type RetrieveQuery, type RetrieveInstance } from './retrieve-query';
 export {

@@ -102,7 +102,8 @@ function attributeMatches(condition: KeyCondition, attribute: unknown): boolean 
   return values.some((v) => v !== '' && valueMatches(condition, v));
 }
 
-const COMPUTED_FIELD: Readonly<Record<ComputedKey, keyof ComputedValues>> = {
+/** Which computed value answers each computed key (PS3.4 C.6.1.1); the SQL side reads the same table. */
+export const COMPUTED_FIELD: Readonly<Record<ComputedKey, keyof ComputedValues>> = {
   NumberOfPatientRelatedStudies: 'numberOfPatientRelatedStudies',
   NumberOfPatientRelatedSeries: 'numberOfPatientRelatedSeries',
   NumberOfPatientRelatedInstances: 'numberOfPatientRelatedInstances',

@@ -1,6 +1,6 @@
 // QueryRepository on PostgreSQL/PGlite: one parameterised statement per request, streamed
 // through a server-side cursor.
-import { TooManyMatchesError, type ComputedKey, type ComputedValues, type FindQuery, type QueryMatch, type RetrieveInstance, type RetrieveQuery } from '@pacs/domain';
+import { COMPUTED_FIELD, TooManyMatchesError, type ComputedKey, type FindQuery, type QueryMatch, type RetrieveInstance, type RetrieveQuery } from '@pacs/domain';
 import type { DataSource } from 'typeorm';
 import type { QueryRepository, QuerySettings } from './query.repository';
 import { buildFindSql, buildRetrieveSql } from './query-sql';
@@ -8,16 +8,6 @@ import { cursorBatches } from './sql-cursor';
 
 const DEFAULT_FETCH_SIZE = 100;
 
-const COMPUTED_FIELD: Readonly<Record<ComputedKey, keyof ComputedValues>> = {
-  NumberOfPatientRelatedStudies: 'numberOfPatientRelatedStudies',
-  NumberOfPatientRelatedSeries: 'numberOfPatientRelatedSeries',
-  NumberOfPatientRelatedInstances: 'numberOfPatientRelatedInstances',
-  NumberOfStudyRelatedSeries: 'numberOfStudyRelatedSeries',
-  NumberOfStudyRelatedInstances: 'numberOfStudyRelatedInstances',
-  NumberOfSeriesRelatedInstances: 'numberOfSeriesRelatedInstances',
-  ModalitiesInStudy: 'modalitiesInStudy',
-  SOPClassesInStudy: 'sopClassesInStudy',
-};
 
 type Row = Record<string, unknown>;
 

@@ -1,4 +1,5 @@
 import type { Bus } from '@pacs/messaging';
+import { indexerBacklog } from '@pacs/runtime';
 import type { Logger } from '@pacs/platform';
 
 /**
@@ -13,7 +14,6 @@ export class IndexLagMonitor {
   constructor(
     private readonly bus: Bus,
     private readonly stream: string,
-    private readonly durable: string,
     private readonly maxLag: number,
     private readonly logger: Logger,
     private readonly intervalMs = 1_000,
@@ -21,11 +21,8 @@ export class IndexLagMonitor {
 
   start(): void {
     const poll = () => {
-      this.bus.streamInfo(this.stream).then(
-        (info) => {
-          const consumer = info.consumers.find((c) => c.name === this.durable);
-          // Before any indexer has attached, the stream's own count is the backlog.
-          const next = consumer ? consumer.pending + consumer.ackPending : info.messages;
+      indexerBacklog(this.bus, this.stream).then(
+        (next) => {
           if ((next > this.maxLag) !== (this.lag > this.maxLag)) {
             this.logger.warn({ lag: next, maxLag: this.maxLag }, next > this.maxLag ? 'indexer lag above limit: refusing new C-STOREs' : 'indexer lag back under limit');
           }

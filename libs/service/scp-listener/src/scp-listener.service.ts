@@ -3,7 +3,7 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import {
   DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
 } from '@pacs/dicom';
-import { AeMap, INDEXER_DURABLE } from '@pacs/domain';
+import { AeMap } from '@pacs/domain';
 import { ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
 import { IndexLagMonitor } from './index-lag-monitor';
 import { importRulesFromConfig } from './import-rules-config';
@@ -22,7 +22,7 @@ export const scpListenerService: PacsService = {
     const { config, logger } = ctx;
     const [store, bus] = await Promise.all([ctx.infra.objectStore(), ctx.infra.bus()]);
     const topology = await ensureIngestStream(bus, config);
-    const lag = new IndexLagMonitor(bus, topology.stream, INDEXER_DURABLE, config.ingest.maxIndexLag, logger);
+    const lag = new IndexLagMonitor(bus, topology.stream, config.ingest.maxIndexLag, logger);
     lag.start();
     ctx.shutdown.onShutdown('index lag monitor', async () => lag.stop());
 

@@ -1,5 +1,5 @@
-import { INDEXER_DURABLE } from '@pacs/domain';
 import type { Bus } from '@pacs/messaging';
+import { indexerBacklog } from '@pacs/runtime';
 import { abortableSleep } from './abortable-sleep';
 
 /**
@@ -14,11 +14,8 @@ export class IndexerBacklog {
     private readonly pollMs = 500,
   ) {}
 
-  async current(): Promise<number> {
-    const info = await this.bus.streamInfo(this.stream);
-    const consumer = info.consumers.find((c) => c.name === INDEXER_DURABLE);
-    // Work-queue stream: before any indexer attached, the stream's own count is the backlog.
-    return consumer ? consumer.pending + consumer.ackPending : info.messages;
+  current(): Promise<number> {
+    return indexerBacklog(this.bus, this.stream);
   }
 
   /** Resolves once the backlog is at most `limit` (or `signal` aborted). */
