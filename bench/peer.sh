@@ -8,7 +8,7 @@
 # Usage: PEER_CMD='exec bench/peer.sh LABEL' (with the absolute path).
 # Environment (from run-peer.sh): PEER_PORT PEER_DIR PEER_AET MOVE_DEST_AET MOVE_DEST_HOST
 # MOVE_DEST_PORT MAX_PDU. Bench settings: BENCH_HTTP_PORT (default PEER_PORT+1000),
-# BENCH_LOG_LEVEL (info), BENCH_NODE_OPTIONS (extra node flags for the embedded process,
+# BENCH_LOG_LEVEL (info), BENCH_NODE_OPTIONS (extra node flags for the PACS / null SCP processes,
 # e.g. --cpu-prof --cpu-prof-dir=DIR), BENCH_DIST (the built apps; default dist/).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(realpath "$0")")/.." && pwd)
@@ -36,7 +36,8 @@ YAML
   pacs-cluster)
     exec node --import tsx bench/pacs-cluster.ts ;;
   pacs-null)
-    exec node --import tsx bench/null-scp.ts ;;
+    # shellcheck disable=SC2086
+    exec node ${BENCH_NODE_OPTIONS:-} --import tsx bench/null-scp.ts ;;
   *)
     echo "peer.sh: unknown peer '${1:-}' (pacs-embedded | pacs-cluster | pacs-null)" >&2; exit 2 ;;
 esac

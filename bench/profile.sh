@@ -6,7 +6,7 @@
 # (the profile is written on exit) and prints the top self-time functions with source lines,
 # counting only the samples from the first C-STORE until everything was indexed.
 #
-# Usage: bench/profile.sh [-l pacs-embedded|pacs-cluster] [-j N] [-p PORT] [-o DIR] DATASET_DIR
+# Usage: bench/profile.sh [-l pacs-embedded|pacs-cluster|pacs-null] [-j N] [-p PORT] [-o DIR] DATASET_DIR
 # Output: DIR (default /tmp/peers/profile-<label>-<timestamp>) holds the .cpuprofile files
 #         (open them in Chrome DevTools or speedscope for a flame graph) and top.txt.
 # =============================================================================
