@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSet } from '@pacs/dicom';
 import { toIndexRecords, type DuplicatePolicy, type IndexRecords } from '@pacs/domain';
 import { openDatabase, TypeOrmIndexRepository, type DatabaseOptions, type DataSource, type InstanceReceipt, type ObjectLocationInput } from './index';
+import { tempPglite, tempPostgresSchema } from '@pacs/testing';
 
-const PG_URL = process.env['PACS_TEST_PG_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
 const TABLES = ['patient', 'study', 'series', 'instance', 'object_location'] as const;
 
 /** A fresh UID root per call, so tests sharing one database never meet. */
@@ -354,23 +351,6 @@ function indexSuite(name: string, makeOptions: () => { options: DatabaseOptions;
   });
 }
 
-indexSuite('PostgreSQL', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const options: DatabaseOptions = { driver: 'postgres', url: PG_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 };
-  return {
-    options,
-    cleanup: async () => {
-      const db = await openDatabase(options, { migrate: false });
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.destroy();
-    },
-  };
-}, { parallelConnections: true });
+indexSuite('PostgreSQL', () => tempPostgresSchema(2), { parallelConnections: true });
 
-indexSuite('PGlite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pacs-pglite-'));
-  return {
-    options: { driver: 'pglite', dataDir: dir, schema: 'public' },
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}, { parallelConnections: false });
+indexSuite('PGlite', () => tempPglite('pacs-pglite-'), { parallelConnections: false });

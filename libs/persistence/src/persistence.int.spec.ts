@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase, pendingSchemaChanges, pingDatabase, TypeOrmSettingsRepository, type DatabaseOptions } from './index';
+import { TEST_PG_URL, tempPglite, tempPostgresSchema } from '@pacs/testing';
 
-const PG_URL = process.env['PACS_TEST_PG_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
 
 // The same suite runs against the real PostgreSQL server (cluster mode) and PGlite (embedded
 // mode): one set of migrations must give the same behaviour on both.
@@ -53,30 +50,13 @@ function persistenceSuite(name: string, makeOptions: () => { options: DatabaseOp
   });
 }
 
-persistenceSuite('PostgreSQL', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const options: DatabaseOptions = { driver: 'postgres', url: PG_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 };
-  return {
-    options,
-    cleanup: async () => {
-      const db = await openDatabase(options, { migrate: false });
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.destroy();
-    },
-  };
-});
+persistenceSuite('PostgreSQL', () => tempPostgresSchema(2));
 
-persistenceSuite('PGlite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pacs-pglite-'));
-  return {
-    options: { driver: 'pglite', dataDir: dir, schema: 'public' },
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+persistenceSuite('PGlite', () => tempPglite('pacs-pglite-'));
 
 test('PostgreSQL: replicas starting at once on an empty schema migrate once, none fails', async () => {
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const options: DatabaseOptions = { driver: 'postgres', url: PG_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 };
+  const options: DatabaseOptions = { driver: 'postgres', url: TEST_PG_URL, schema, poolSize: 2, statementTimeoutMs: 10_000 };
   const replicas = await Promise.all(Array.from({ length: 4 }, () => openDatabase(options)));
   try {
     const [row] = await replicas[0]!.query(`SELECT count(*)::int AS n FROM pacs_migrations`);

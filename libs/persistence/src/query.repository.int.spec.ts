@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DataSet, QueryRetrieveModel, implicitVr, tagForKeyword, vrInfo } from '@pacs/dicom';
 import {
@@ -11,11 +8,11 @@ import {
 } from '@pacs/domain';
 import { openDatabase, TypeOrmIndexRepository, TypeOrmQueryRepository, type DatabaseOptions, type DataSource, type QuerySettings } from './index';
 import { buildFindSql } from './repositories/query-sql';
+import { tempPglite, tempPostgresSchema } from '@pacs/testing';
 
 // The C-FIND and retrieve SQL on PostgreSQL and PGlite, against a small index loaded through
 // the indexer's repository. Results are checked against expectations and, for a list of
 // queries, against @pacs/domain's in-memory definition of PS3.4 C.2.2.2 matching.
-const PG_URL = process.env['PACS_TEST_PG_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
 const OPTIONS: QueryOptions = { caseInsensitivePn: true, relational: false, combinedDateTime: false };
 const SETTINGS: QuerySettings = { maxMatches: 1000, studySortOrder: 'study-date-desc', preferredTier: 'primary', fetchSize: 2 };
 
@@ -295,20 +292,6 @@ function suite(name: string, makeOptions: () => { options: DatabaseOptions; clea
   });
 }
 
-suite('PostgreSQL', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const options: DatabaseOptions = { driver: 'postgres', url: PG_URL, schema, poolSize: 3, statementTimeoutMs: 10_000 };
-  return {
-    options,
-    cleanup: async () => {
-      const db = await openDatabase(options, { migrate: false });
-      await db.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await db.destroy();
-    },
-  };
-});
+suite('PostgreSQL', () => tempPostgresSchema(3));
 
-suite('PGlite', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pacs-pglite-qr-'));
-  return { options: { driver: 'pglite', dataDir: dir, schema: 'public' }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-});
+suite('PGlite', () => tempPglite('pacs-pglite-qr-'));
