@@ -155,6 +155,17 @@ describe('findscu / movescu / getscu → serveDimse', () => {
     assert.ok(dataSetPart(join(out, files[0]!)).equals(dataSetPart(latest.path)));
   });
 
+  test('getscu against a 16 KiB maximum PDU: its 17 KB A-ASSOCIATE-RQ is accepted (PS3.8 Annex D.1 bounds P-DATA only)', async () => {
+    const small = await startTestPacs({ maxPduLength: 16384 });
+    try {
+      const r = await run('getscu', ['-S', '-aec', small.aeTitle, '-od', work, '-k', 'QueryRetrieveLevel=STUDY', '-k', 'StudyInstanceUID=1.2.3.4', '127.0.0.1', String(small.port)]);
+      assert.equal(r.code, 0, r.output);
+      assert.deepEqual(small.log, ['accepted', 'released']);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('findscu --cancel 2: C-CANCEL-RQ aborts the handler, final status 0xFE00', async () => {
     let aborted = false;
     const endless = await startTestPacs({

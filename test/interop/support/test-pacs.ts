@@ -43,6 +43,8 @@ export interface TestPacsOptions {
   moveDestinations?: Record<string, { host: string; port: number }>;
   abstractSyntaxes?: readonly AcceptedAbstractSyntax[];
   maxOperations?: number;
+  /** Largest P-DATA-TF accepted and announced (default 16 MiB). */
+  maxPduLength?: number;
   /** Replaces or adds handlers (e.g. an endless C-FIND for cancel tests). */
   handlers?: Partial<DimseHandlers>;
 }
@@ -217,8 +219,10 @@ export async function startTestPacs(options: TestPacsOptions = {}): Promise<Test
   const server = new DicomServer({
     host: '127.0.0.1',
     port: 0,
+    maxPduLength: options.maxPduLength,
     policy: defaultAcceptancePolicy({
       aeTitle,
+      maxPduLength: options.maxPduLength,
       acceptUnknownCallingAe: true,
       abstractSyntaxes: options.abstractSyntaxes,
       maxOperationsPerformed: options.maxOperations,

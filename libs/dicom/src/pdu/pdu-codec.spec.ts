@@ -133,6 +133,21 @@ describe('decode rejects malformed PDUs with the A-ABORT reason to send (PS3.8 Â
     assert.match(e.message, /exceeds the maximum of 99/);
   });
 
+  test('the negotiated maximum bounds P-DATA-TF only: a large A-ASSOCIATE-RQ is read (PS3.8 Annex D.1)', () => {
+    const contexts = Array.from({ length: 100 }, (_, i) =>
+      item(0x20, Buffer.concat([Buffer.from([2 * i + 1, 0, 0, 0]), item(0x30, '1.2.840.10008.5.1.4.1.1.2'), item(0x40, '1.2.840.10008.1.2.1')])),
+    );
+    const body = Buffer.concat([fixedRq(), item(0x10, '1.2.840.10008.3.1.1.1'), ...contexts, item(0x50, [])]);
+    assert.ok(body.length > 4096);
+    const decoded = decodePdu(pdu(1, body), { maxPduLength: 4096 }) as AAssociateRq;
+    assert.equal(decoded.presentationContexts.length, 100);
+  });
+
+  test('a control PDU over 1 MiB is still refused whatever the negotiated maximum', () => {
+    const e = rejects(pdu(1, Buffer.alloc(2 * 1024 * 1024)), ProviderAbortReason.InvalidPduParameterValue, { maxPduLength: 16384 });
+    assert.match(e.message, /A-ASSOCIATE-RQ length \d+ exceeds the maximum of 1048576/);
+  });
+
   test('PDU length field not matching the bytes â†’ 6', () => {
     const b = pdu(5, [0, 0, 0, 0]);
     b.writeUInt32BE(5, 2);

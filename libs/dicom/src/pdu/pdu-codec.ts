@@ -8,8 +8,16 @@ import { PduDecodeError, invalidValue } from './pdu-error';
 import { PduType, type Pdu, type PduName } from './pdu-types';
 import { WireReader, WireWriter } from './wire';
 
-/** Default upper bound for a PDU length field we accept (16 MiB). */
+/** Default upper bound for a P-DATA-TF length field we accept (16 MiB). */
 export const DEFAULT_MAX_PDU_LENGTH = 16 * 1024 * 1024;
+
+/**
+ * Upper bound for the other PDU types. PS3.8 Annex D.1 negotiates the maximum length of
+ * P-DATA-TF PDUs only; an A-ASSOCIATE-RQ proposing many contexts (getscu proposes ~17 KB)
+ * may exceed a small negotiated maximum. 1 MiB is far above the largest legal request
+ * (128 contexts with dozens of transfer syntaxes plus a 64 KiB user identity).
+ */
+export const MAX_CONTROL_PDU_LENGTH = 1024 * 1024;
 
 type Bodies = { [K in PduName]: Field<Omit<Extract<Pdu, { type: K }>, 'type'>> };
 
@@ -33,7 +41,7 @@ export function pduNameOf(type: number): PduName | undefined {
 }
 
 export interface DecodeOptions {
-  /** Largest PDU length field accepted; larger is an invalid-PDU-parameter-value abort. */
+  /** Largest P-DATA-TF length field accepted; larger is an invalid-PDU-parameter-value abort. */
   maxPduLength?: number;
 }
 
@@ -44,8 +52,9 @@ export interface DecodeOptions {
 export function checkPduHeader(type: number, length: number, maxPduLength = DEFAULT_MAX_PDU_LENGTH): PduName {
   const name = pduNameByType.get(type);
   if (name === undefined) throw new PduDecodeError(ProviderAbortReason.UnrecognizedPdu, `PDU type ${hex(type)}`, type);
-  if (length > maxPduLength) {
-    throw invalidValue(`${name} length ${length} exceeds the maximum of ${maxPduLength}`, type);
+  const limit = name === 'P-DATA-TF' ? maxPduLength : Math.max(maxPduLength, MAX_CONTROL_PDU_LENGTH);
+  if (length > limit) {
+    throw invalidValue(`${name} length ${length} exceeds the maximum of ${limit}`, type);
   }
   return name;
 }

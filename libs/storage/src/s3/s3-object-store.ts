@@ -218,7 +218,12 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.makeBucket(this.bucket, this.region);
       this.logger.info({ bucket: this.bucket, store: this.label }, 'created bucket');
     } catch (error) {
-      if (s3CodeOf(error) === 'BucketAlreadyOwnedByYou') return; // a concurrent instance won the race
+      // A concurrent replica won the race. Servers answer BucketAlreadyOwnedByYou or (s3rver,
+      // some gateways) BucketAlreadyExists; the latter also means "owned by another account",
+      // so it is accepted only when the bucket is now reachable with our credentials.
+      const code = s3CodeOf(error);
+      if (code === 'BucketAlreadyOwnedByYou') return;
+      if (code === 'BucketAlreadyExists' && (await this.client.bucketExists(this.bucket).catch(() => false))) return;
       throw mapS3Error(this.label, error);
     }
   }

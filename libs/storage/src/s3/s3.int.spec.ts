@@ -98,6 +98,21 @@ describe('S3ObjectStore', () => {
     }
   });
 
+  test('replicas starting together on one missing bucket all create-or-find it', async () => {
+    const bucket = uniqueBucket();
+    const stores = Array.from({ length: 4 }, () => new S3ObjectStore(storeOptions(s3.port, { bucket })));
+    try {
+      const results = await Promise.allSettled(stores.map((store, i) => store.put(`race/${i}`, sourceOf(Buffer.from(`object ${i}`)))));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+        JSON.stringify(results.filter((r) => r.status === 'rejected')),
+      );
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
   test('a missing bucket without createBucket is "unavailable" for ping, put, get and list', async () => {
     const store = new S3ObjectStore(storeOptions(s3.port, { createBucket: false }));
     try {
