@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { DataSet } from '@pacs/dicom';
 import { toIndexRecords, type DuplicatePolicy, type IndexRecords } from '@pacs/domain';
-import { openDatabase, TypeOrmIndexRepository, type DatabaseOptions, type DataSource, type InstanceReceipt, type ObjectLocationInput } from './index';
+import {
+  openDatabase, TypeOrmIndexRepository, type DatabaseOptions, type DataSource, type InstanceReceipt, type ObjectLocationInput, type UpsertInstanceInput, type UpsertInstanceResult,
+} from './index';
 import { tempPglite, tempPostgresSchema } from '@pacs/testing';
 
 const TABLES = ['patient', 'study', 'series', 'instance', 'object_location'] as const;
@@ -67,6 +69,28 @@ const studyRow = (db: DataSource, uid: string) => row<{ id: string; number_of_se
 const seriesRow = (db: DataSource, uid: string) => row<{ number_of_instances: number }>(db, `SELECT number_of_instances FROM series WHERE series_instance_uid = $1`, [uid]);
 const patientRow = (db: DataSource, patientId: string, issuer = '') => row<{ id: string; patient_name: string; number_of_studies: number; birth_date: string }>(
   db, `SELECT id::text, patient_name, number_of_studies, birth_date FROM patient WHERE patient_id = $1 AND issuer = $2`, [patientId, issuer]);
+
+
+/** What a batch must leave exactly as the same inputs one by one would: every row of a UID root, ids replaced by UIDs. */
+async function projection(db: DataSource, root: string): Promise<unknown> {
+  const like = [`%${root}%`];
+  const rows = {
+    patients: await db.query(`SELECT patient_id, issuer, patient_name, birth_date, sex, number_of_studies, attributes FROM patient WHERE patient_id LIKE $1 ORDER BY patient_id`, like),
+    studies: await db.query(
+      `SELECT st.study_instance_uid, p.patient_id, st.number_of_series, st.number_of_instances, st.modalities_in_study, st.attributes
+       FROM study st JOIN patient p ON p.id = st.patient_fk WHERE st.study_instance_uid LIKE $1 ORDER BY 1`, like),
+    series: await db.query(
+      `SELECT se.series_instance_uid, st.study_instance_uid, se.number_of_instances, se.modality, se.attributes
+       FROM series se JOIN study st ON st.id = se.study_fk WHERE se.series_instance_uid LIKE $1 ORDER BY 1`, like),
+    instances: await db.query(
+      `SELECT i.sop_instance_uid, se.series_instance_uid, i.digest, i.source_ae, i.received_at, i.attributes
+       FROM instance i JOIN series se ON se.id = i.series_fk WHERE i.sop_instance_uid LIKE $1 ORDER BY 1`, like),
+    locations: await db.query(
+      `SELECT i.sop_instance_uid, l.tier, l.storage_key, l.digest, l.status FROM object_location l JOIN instance i ON i.id = l.instance_fk
+       WHERE i.sop_instance_uid LIKE $1 ORDER BY 1, 2`, like),
+  };
+  return JSON.parse(JSON.stringify(rows).replaceAll(root, 'ROOT'));
+}
 
 function indexSuite(name: string, makeOptions: () => { options: DatabaseOptions; cleanup: () => Promise<void> }, { parallelConnections }: { parallelConnections: boolean }) {
   describe(`index repository on ${name}`, () => {
@@ -289,6 +313,60 @@ function indexSuite(name: string, makeOptions: () => { options: DatabaseOptions;
       assert.deepEqual(await repo.deleteStudy(`${root}.1`), { deleted: false, instances: 0, objects: [] });
     });
 
+    describe('batches (upsertInstances)', () => {
+      /** New, repeated, known and demographics-changing instances, as an indexer batch may hold them. */
+      const mixedBatch = (root: string): UpsertInstanceInput[] => {
+        const spec = (patient: string, study: number, series: number, sop: number, extra: Partial<InstanceSpec> = {}) => ({
+          patientId: `P-${root}.${patient}`, study: `${root}.${study}`, series: `${root}.${study}.${series}`, sop: `${root}.9.${sop}`, ...extra,
+        });
+        const specs: Array<[InstanceSpec, string]> = [
+          [spec('a', 1, 1, 1, { modality: 'CT' }), 'd1'],
+          [spec('a', 1, 1, 2, { modality: 'CT' }), 'd2'],
+          [spec('a', 1, 2, 3, { modality: 'MR' }), 'd3'],
+          [spec('a', 2, 3, 4, { modality: 'PT' }), 'd4'],
+          [spec('b', 3, 4, 5, { patientName: 'First^Name' }), 'd5'],
+          [spec('b', 3, 4, 6, { patientName: 'Second^Name' }), 'd6'],
+          [spec('a', 1, 1, 2, { modality: 'CT' }), 'd7'], // sop 2 again, other bytes: replaced
+          [spec('a', 1, 1, 1, { modality: 'CT' }), 'd1'], // sop 1 again, same bytes: unchanged
+          [spec('a', 1, 1, 0, { modality: 'CT' }), 'd8'], // indexed before the batch, other bytes: replaced
+          [spec('b', 3, 5, 7, { modality: 'SR', patientName: 'Second^Name', studyDescription: 'Changed' }), 'd9'],
+          [spec('a', 1, 2, 10, { modality: 'MR', studyDescription: 'Later' }), 'd10'], // the newest study attributes win
+        ];
+        return specs.map(([instance, digest], n) => ({
+          records: records(instance), location: location(`k/${root}/${n}`, digest), receipt: receipt(`2024-01-31T10:00:${String(10 + n)}Z`), policy: 'replace',
+        }));
+      };
+      const before = (root: string): UpsertInstanceInput => ({
+        records: records({ patientId: `P-${root}.a`, study: `${root}.1`, series: `${root}.1.1`, sop: `${root}.9.0`, modality: 'CT' }),
+        location: location(`k/${root}/before`, 'd0'), receipt: receipt('2024-01-31T10:00:00Z'), policy: 'replace',
+      });
+      const comparable = (results: UpsertInstanceResult[], root: string) =>
+        results.map((r) => ({ outcome: r.outcome, conflict: r.demographicsConflict, obsolete: r.obsoleteObjects.map((o) => o.key.replace(root, 'ROOT')) }));
+
+      test('a batch leaves the rows and answers of the same instances indexed one by one', async () => {
+        const [one, batch] = [uidRoot(), uidRoot()];
+        await repo.upsertInstance(before(one));
+        await repo.upsertInstance(before(batch));
+        const oneByOne: UpsertInstanceResult[] = [];
+        for (const input of mixedBatch(one)) oneByOne.push(await repo.upsertInstance(input));
+        const batched = await repo.upsertInstances(mixedBatch(batch));
+        assert.deepEqual(comparable(batched, batch), comparable(oneByOne, one));
+        assert.deepEqual(await projection(db, batch), await projection(db, one));
+        const study = await studyRow(db, `${batch}.1`);
+        assert.deepEqual([study?.number_of_series, study?.number_of_instances, study?.modalities_in_study, study?.study_description], [2, 5, ['CT', 'MR'], 'Later']);
+      });
+
+      test('a redelivered batch changes nothing (keep-first)', async () => {
+        const root = uidRoot();
+        const inputs = mixedBatch(root).map((input) => ({ ...input, policy: 'keep-first' as const }));
+        await repo.upsertInstances(inputs);
+        const first = await dump(db);
+        const again = await repo.upsertInstances(inputs);
+        assert.ok(again.every((r) => r.outcome === 'unchanged'), JSON.stringify(again.map((r) => r.outcome)));
+        assert.deepEqual(await dump(db), first);
+      });
+    });
+
     test('SQL injection attempts in values are stored verbatim', async () => {
       const root = uidRoot();
       const pid = `x'); DROP TABLE patient; --${root}`;
@@ -334,6 +412,23 @@ function indexSuite(name: string, makeOptions: () => { options: DatabaseOptions;
             if (round % 2) assert.deepEqual(study?.modalities_in_study, ['CT', 'MR', 'PT']);
             if (!(round % 2)) assert.equal((await seriesRow(db, `${root}.2`))?.number_of_instances, 4);
           }
+        });
+
+        test('4 parallel overlapping batches into one study: no deadlock, every instance once, exact counts', async () => {
+          const root = uidRoot();
+          const input = (n: number): UpsertInstanceInput => ({
+            records: records({ patientId: `P-${root}`, study: `${root}.1`, series: `${root}.2.${n % 3}`, sop: `${root}.3.${n}`, modality: ['CT', 'MR', 'PT'][n % 3] }),
+            location: location(`k/${root}/${n}`, `d${n}`), receipt: receipt(), policy: 'keep-first',
+          });
+          // Each connection's batch overlaps its neighbours' by half, in a different order.
+          const batches = connections.map((_c, i) => Array.from({ length: 20 }, (_v, k) => input((i * 10 + (i % 2 ? 19 - k : k)) % 50)));
+          const results = await Promise.all(connections.map((c, i) => new TypeOrmIndexRepository(c).upsertInstances(batches[i]!)));
+          const inserted = results.flat().filter((r) => r.outcome === 'inserted').length;
+          assert.equal(inserted, 50);
+          const study = await studyRow(db, `${root}.1`);
+          assert.deepEqual([study?.number_of_series, study?.number_of_instances, study?.modalities_in_study], [3, 50, ['CT', 'MR', 'PT']]);
+          const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM object_location l JOIN instance i ON i.id = l.instance_fk WHERE i.sop_instance_uid LIKE $1`, [`${root}.%`]);
+          assert.equal(n, 50);
         });
 
         test('the same instance from 4 connections at once is indexed once', async () => {

@@ -8,29 +8,30 @@
 import { Params } from './sql-params';
 import type { Sql } from '../sql-transaction';
 
-export async function countNewStudy(sql: Sql, patientId: string): Promise<void> {
-  await sql.query(`UPDATE "patient" SET "number_of_studies" = "number_of_studies" + 1, "updated_at" = now() WHERE "id" = $1::bigint`, [patientId]);
+export async function countNewStudy(sql: Sql, patientId: string, added = 1): Promise<void> {
+  await sql.query(`UPDATE "patient" SET "number_of_studies" = "number_of_studies" + $2::integer, "updated_at" = now() WHERE "id" = $1::bigint`, [patientId, added]);
 }
 
-/** A new series (with its modality) and/or a new instance in a study. */
-export async function countInStudy(sql: Sql, studyId: string, change: { newSeriesModality?: string | null; newSeries: boolean; newInstance: boolean }): Promise<void> {
-  if (!change.newSeries && !change.newInstance) return;
+/** New series (with their modalities) and/or new instances in a study. */
+export async function countInStudy(sql: Sql, studyId: string, change: { newSeriesModalities: readonly (string | null)[]; newInstances: number }): Promise<void> {
+  const newSeries = change.newSeriesModalities.length;
+  if (newSeries === 0 && change.newInstances === 0) return;
   const p = new Params();
-  const modality = p.ref(change.newSeries ? change.newSeriesModality ?? null : null, 'text');
+  const modalities = p.ref([...new Set(change.newSeriesModalities.filter((m): m is string => m !== null && m !== ''))], 'text[]');
   await sql.query(
     `UPDATE "study" SET
-       "number_of_series" = "number_of_series" + ${p.ref(change.newSeries ? 1 : 0, 'integer')},
-       "number_of_instances" = "number_of_instances" + ${p.ref(change.newInstance ? 1 : 0, 'integer')},
-       "modalities_in_study" = CASE WHEN ${modality} IS NULL OR ${modality} = ANY("modalities_in_study") THEN "modalities_in_study"
-         ELSE ARRAY(SELECT m FROM unnest(array_append("modalities_in_study", ${modality})) AS m ORDER BY m) END,
+       "number_of_series" = "number_of_series" + ${p.ref(newSeries, 'integer')},
+       "number_of_instances" = "number_of_instances" + ${p.ref(change.newInstances, 'integer')},
+       "modalities_in_study" = CASE WHEN ${modalities} <@ "modalities_in_study" THEN "modalities_in_study"
+         ELSE ARRAY(SELECT DISTINCT m FROM unnest("modalities_in_study" || ${modalities}) AS m ORDER BY m) END,
        "updated_at" = now()
      WHERE "id" = ${p.ref(studyId, 'bigint')}`,
     p.values,
   );
 }
 
-export async function countNewInstanceInSeries(sql: Sql, seriesId: string): Promise<void> {
-  await sql.query(`UPDATE "series" SET "number_of_instances" = "number_of_instances" + 1, "updated_at" = now() WHERE "id" = $1::bigint`, [seriesId]);
+export async function countNewInstancesInSeries(sql: Sql, seriesId: string, added = 1): Promise<void> {
+  await sql.query(`UPDATE "series" SET "number_of_instances" = "number_of_instances" + $2::integer, "updated_at" = now() WHERE "id" = $1::bigint`, [seriesId, added]);
 }
 
 export interface AffectedRows {

@@ -66,6 +66,13 @@ export interface DeletedStudy {
 export interface IndexRepository {
   /** Indexes one instance in one transaction; calling it again with the same input changes nothing. */
   upsertInstance(input: UpsertInstanceInput): Promise<UpsertInstanceResult>;
+  /**
+   * Indexes several instances in one transaction, with the result of upserting them one after
+   * the other; an error fails them all (the caller may then retry them one by one).
+   */
+  upsertInstances(inputs: readonly UpsertInstanceInput[]): Promise<UpsertInstanceResult[]>;
+  /** How many upsert transactions are worth running at once (1 on a single-connection database). */
+  readonly concurrentWriters: number;
   findInstanceLocations(sopInstanceUid: string): Promise<ObjectLocation[]>;
   countInstances(): Promise<number>;
   /** Removes the study, its series, instances and locations, and returns the objects to delete. */

@@ -15,9 +15,18 @@ export class Params {
   }
 }
 
+/** U+0000 escaped in JSON text, i.e. preceded by an even number of backslashes. */
+const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/** JSON text without U+0000 (a replacer function would cost far more on the common clean path). */
+export function jsonWithoutNul(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\u0000') ? json.replace(JSON_NUL, '$1\\ufffd') : json;
+}
+
 export function bindValue(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
-  if (type === 'jsonb') return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
+  if (type === 'jsonb') return jsonWithoutNul(value);
   if (typeof value === 'string') return withoutNul(value);
   if (Array.isArray(value)) return value.map((v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
   return value;

@@ -1,9 +1,10 @@
-// IndexRepository on PostgreSQL/PGlite: one transaction per instance, INSERT … ON CONFLICT,
-// bind parameters only.
+// IndexRepository on PostgreSQL/PGlite: one transaction per instance or per batch, INSERT …
+// ON CONFLICT, bind parameters only.
 import { decideDuplicate, type DuplicateDecision, type InstanceRecord } from '@pacs/domain';
 import type { DataSource } from 'typeorm';
-import { inRetriedTransaction, TransactionConflict, type Sql } from '../sql-transaction';
-import { countInStudy, countNewInstanceInSeries, countNewStudy, recount } from './index-counts';
+import { inRetriedTransaction, isSingleConnection, TransactionConflict, type Sql } from '../sql-transaction';
+import { instanceColumns, insertNewInstances, partitionBatch, type Assigned } from './index-batch';
+import { countInStudy, countNewInstancesInSeries, countNewStudy, recount } from './index-counts';
 import { PATIENT_TABLE, SERIES_TABLE, STUDY_TABLE, upsertLevel } from './index-levels';
 import { bindValue, Params } from './sql-params';
 import type {
@@ -21,33 +22,6 @@ const OUTCOME: Readonly<Record<DuplicateDecision, UpsertOutcome>> = {
   reject: 'rejected',
 };
 
-type Assigned = ReadonlyArray<readonly [column: string, value: unknown, type: string]>;
-
-function instanceColumns(r: InstanceRecord, seriesId: string, location: ObjectLocationInput, receipt: InstanceReceipt): Assigned {
-  return [
-    ['series_fk', seriesId, 'bigint'],
-    ['sop_class_uid', r.sopClassUid, 'text'],
-    ['instance_number', r.instanceNumber, 'integer'],
-    ['content_date', r.contentDate, 'text'],
-    ['content_time', r.contentTime, 'text'],
-    ['acquisition_date', r.acquisitionDate, 'text'],
-    ['acquisition_time', r.acquisitionTime, 'text'],
-    ['number_of_frames', r.numberOfFrames, 'integer'],
-    ['rows', r.rows, 'integer'],
-    ['columns', r.columns, 'integer'],
-    ['bits_allocated', r.bitsAllocated, 'integer'],
-    ['photometric_interpretation', r.photometricInterpretation, 'text'],
-    ['image_type', r.imageType, 'text[]'],
-    ['specific_character_set', r.specificCharacterSet, 'text'],
-    ['transfer_syntax_uid', receipt.transferSyntaxUid, 'text'],
-    ['size', location.size, 'bigint'],
-    ['digest', location.digest, 'text'],
-    ['source_ae', receipt.sourceAe, 'text'],
-    ['received_at', receipt.receivedAt.toISOString(), 'timestamptz'],
-    ['attributes', r.attributes, 'jsonb'],
-  ];
-}
-
 interface ExistingInstance {
   id: string;
   digest: string;
@@ -58,8 +32,35 @@ interface ExistingInstance {
 export class TypeOrmIndexRepository implements IndexRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** PGlite is one connection: a second transaction would only wait for the first. */
+  get concurrentWriters(): number {
+    return isSingleConnection(this.db) ? 1 : 2;
+  }
+
   upsertInstance(input: UpsertInstanceInput): Promise<UpsertInstanceResult> {
     return inRetriedTransaction(this.db, (sql) => this.upsertIn(sql, input));
+  }
+
+  upsertInstances(inputs: readonly UpsertInstanceInput[]): Promise<UpsertInstanceResult[]> {
+    if (inputs.length === 1) return this.upsertInstance(inputs[0]!).then((result) => [result]);
+    return inRetriedTransaction(this.db, async (sql) => {
+      const uids = [...new Set(inputs.map((input) => input.records.instance.sopInstanceUid))];
+      // Every UID's lock, in one order for all writers, so two batches cannot deadlock on them.
+      await sql.query(
+        `SELECT pg_advisory_xact_lock($1::int, h) FROM (SELECT DISTINCT hashtext(u) AS h FROM unnest($2::text[]) AS u ORDER BY 1) AS locks`,
+        [SOP_INSTANCE_LOCK_CLASS, uids],
+      );
+      const indexed = await sql.query<{ uid: string }>(`SELECT "sop_instance_uid" AS uid FROM "instance" WHERE "sop_instance_uid" = ANY($1::text[])`, [uids]);
+      const { batch, single } = partitionBatch(inputs, new Set(indexed.map((row) => row.uid)));
+      const results = new Array<UpsertInstanceResult>(inputs.length);
+      if (batch.length > 0) {
+        const outcomes = await insertNewInstances(sql, batch.map((i) => inputs[i]!));
+        batch.forEach((i, n) => (results[i] = { outcome: 'inserted', obsoleteObjects: [], ...outcomes[n]! }));
+      }
+      // Known UIDs and repeats within the batch: one by one, after the new ones, in order.
+      for (const i of single) results[i] = await this.upsertIn(sql, inputs[i]!);
+      return results;
+    });
   }
 
   private async upsertIn(sql: Sql, { records, location, receipt, policy }: UpsertInstanceInput): Promise<UpsertInstanceResult> {
@@ -116,8 +117,8 @@ export class TypeOrmIndexRepository implements IndexRepository {
 
     // Counters top-down, as every writer takes them: patient, study, series.
     if (study.inserted) await countNewStudy(sql, patient.id);
-    await countInStudy(sql, study.id, { newSeries: series.inserted, newSeriesModality: records.series.modality, newInstance: !existing });
-    if (!existing) await countNewInstanceInSeries(sql, series.id);
+    await countInStudy(sql, study.id, { newSeriesModalities: series.inserted ? [records.series.modality] : [], newInstances: existing ? 0 : 1 });
+    if (!existing) await countNewInstancesInSeries(sql, series.id);
     if (affected.patients.size + affected.studies.size + affected.series.size > 0) await recount(sql, affected);
 
     return { outcome: OUTCOME[decision], instanceId, demographicsConflict: patient.comparedDiffer, obsoleteObjects };

@@ -1,8 +1,18 @@
 import { TransferSyntaxUid, findTransferSyntax, readDataSet, readPart10Header, type DataSet } from '@pacs/dicom';
 import { toIndexRecords, type DuplicatePolicy, type InstanceReceived } from '@pacs/domain';
-import type { IndexRepository, UpsertInstanceResult } from '@pacs/persistence';
+import type { IndexRepository, UpsertInstanceInput, UpsertInstanceResult } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
 import type { ObjectStore } from '@pacs/storage';
+import { MicroBatcher } from './micro-batcher';
+
+/** Instances per index transaction at most (the consumer's maxAckPending bounds it too). */
+const MAX_BATCH = 64;
+/**
+ * On a single-connection database (PGlite, embedded mode) every transaction runs on the
+ * process's own thread, between the listener's work: waiting a little to write several
+ * instances at once costs far less CPU than writing each alone.
+ */
+const SINGLE_CONNECTION_LINGER_MS = 100;
 
 export interface InstanceIndexerOptions {
   duplicatePolicy: DuplicatePolicy;
@@ -12,21 +22,31 @@ export interface InstanceIndexerOptions {
 
 /**
  * Turns one "instance.received" event into index rows. Idempotent: the repository upserts in
- * one transaction, so a redelivered event leaves the same rows. Objects the index no longer
+ * one transaction, so a redelivered event leaves the same rows. Events handled at the same
+ * time share a transaction (MicroBatcher), each still acknowledged only after its commit. Objects the index no longer
  * refers to (a duplicate not kept, or one replaced) are removed from storage afterwards; if
  * that delete fails, the object is only unreferenced bytes, never a lost image.
  */
 export class InstanceIndexer {
+  private readonly batcher: MicroBatcher<UpsertInstanceInput, UpsertInstanceResult>;
+
   constructor(
-    private readonly repository: IndexRepository,
+    repository: IndexRepository,
     private readonly store: ObjectStore,
     private readonly options: InstanceIndexerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.batcher = new MicroBatcher({
+      write: (inputs) => repository.upsertInstances(inputs),
+      maxBatch: MAX_BATCH,
+      concurrency: repository.concurrentWriters,
+      lingerMs: repository.concurrentWriters === 1 ? SINGLE_CONNECTION_LINGER_MS : 0,
+    });
+  }
 
   async index(event: InstanceReceived): Promise<UpsertInstanceResult> {
     const header = await this.header(event);
-    const result = await this.repository.upsertInstance({
+    const result = await this.batcher.submit({
       records: toIndexRecords(header),
       location: { tier: event.tier, key: event.storageKey, digest: event.digest, size: event.size },
       receipt: { transferSyntaxUid: event.transferSyntaxUid, sourceAe: event.callingAe, receivedAt: new Date(event.receivedAt) },

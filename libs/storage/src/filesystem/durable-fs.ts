@@ -22,12 +22,12 @@ export async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise
 }
 
 /**
- * mkdir -p, then fsync every directory whose entry list changed (the parent of the first one
- * created down to `dir`), so a new directory chain survives a crash together with the file in it.
+ * mkdir -p, then (durable) fsync every directory whose entry list changed (the parent of the first
+ * one created down to `dir`), so a new directory chain survives a crash together with the file in it.
  */
-async function ensureDirectory(dir: string): Promise<void> {
+async function ensureDirectory(dir: string, durable: boolean): Promise<void> {
   const firstCreated = await mkdir(dir, { recursive: true });
-  if (firstCreated === undefined) return;
+  if (firstCreated === undefined || !durable) return;
   let current = dir;
   const changed = [current];
   while (current !== firstCreated) {
@@ -42,11 +42,14 @@ async function ensureDirectory(dir: string): Promise<void> {
 // pair a few times settles that race without a lock.
 const RENAME_ATTEMPTS = 4;
 
-/** Atomically moves a fully written temp file to `target`, creating parents, and makes it durable. */
-export async function renameIntoPlace(tempPath: string, target: string): Promise<void> {
+/**
+ * Atomically moves a fully written temp file to `target`, creating parents, and (unless
+ * `durable` is false) makes the move durable.
+ */
+export async function renameIntoPlace(tempPath: string, target: string, { durable = true } = {}): Promise<void> {
   const parent = dirname(target);
   for (let attempt = 1; ; attempt++) {
-    await ensureDirectory(parent);
+    await ensureDirectory(parent, durable);
     try {
       await rename(tempPath, target);
       break;
@@ -54,7 +57,7 @@ export async function renameIntoPlace(tempPath: string, target: string): Promise
       if (errnoOf(error) !== 'ENOENT' || attempt >= RENAME_ATTEMPTS) throw error;
     }
   }
-  await fsyncDirectory(parent);
+  if (durable) await fsyncDirectory(parent);
 }
 
 /** Removes now-empty directories from `dir` up to (not including) `stopAt`; stops at the first non-empty one. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, lstat, mkdir, open, readdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -96,12 +96,16 @@ export class FilesystemObjectStore implements ObjectStore {
       await handle.close();
       handle = undefined;
 
-      await this.writeDurably(
+      // The record is a cache of what can be recomputed from the data (digest) or defaulted
+      // (tier metadata): it is not fsynced. After a crash a lost or stale record reads as
+      // "digest unknown" (identity check). The data costs two fsyncs: file, then directory.
+      await writeFile(
         tempRecord,
         encodeObjectRecord({ v: 1, ino: identity.ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata }),
+        { flag: 'wx', mode: 0o644 },
       );
       // Record first, data last: the data rename is the moment the new object becomes visible.
-      await renameIntoPlace(tempRecord, this.recordPath(key));
+      await renameIntoPlace(tempRecord, this.recordPath(key), { durable: false });
       await renameIntoPlace(tempData, this.dataPath(key));
       this.logger.debug({ key, size, sha256 }, 'object stored');
       return { key, size, sha256 };
@@ -248,16 +252,6 @@ export class FilesystemObjectStore implements ObjectStore {
 
   private recordPath(key: string): string {
     return join(this.recordDir, key);
-  }
-
-  private async writeDurably(path: string, content: Buffer): Promise<void> {
-    const handle = await open(path, 'wx', 0o644);
-    try {
-      await writeFully(handle, content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
   }
 
   /**

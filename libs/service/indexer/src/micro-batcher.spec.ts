@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MicroBatcher } from './micro-batcher';
+
+/** A write() that records its batches and finishes when told to. */
+function controlledWriter(fail: (item: number) => boolean = () => false) {
+  const batches: number[][] = [];
+  const releases: Array<() => void> = [];
+  let running = 0;
+  let peak = 0;
+  const write = async (items: readonly number[]): Promise<string[]> => {
+    batches.push([...items]);
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    running--;
+    if (items.some(fail)) throw new Error(`bad item in ${items.join(',')}`);
+    return items.map((i) => `r${i}`);
+  };
+  const releaseAll = async (): Promise<void> => {
+    while (releases.length > 0) releases.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { write, batches, releaseAll, peak: () => peak };
+}
+
+async function settle(writer: ReturnType<typeof controlledWriter>, done: Promise<unknown>): Promise<void> {
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished) await writer.releaseAll();
+}
+
+describe('MicroBatcher', () => {
+  test('an item at an idle batcher is written alone; items arriving meanwhile form the next batch', async () => {
+    const writer = controlledWriter();
+    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 10, concurrency: 1 });
+    const results = [batcher.submit(1), batcher.submit(2), batcher.submit(3), batcher.submit(4)];
+    const all = Promise.all(results);
+    await settle(writer, all);
+    assert.deepEqual(await all, ['r1', 'r2', 'r3', 'r4']);
+    assert.deepEqual(writer.batches, [[1], [2, 3, 4]]);
+  });
+
+  test('maxBatch and concurrency bound the batches and the writes at once', async () => {
+    const writer = controlledWriter();
+    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 3, concurrency: 2 });
+    const all = Promise.all(Array.from({ length: 11 }, (_v, i) => batcher.submit(i)));
+    await settle(writer, all);
+    assert.equal((await all).length, 11);
+    assert.ok(writer.batches.every((b) => b.length <= 3));
+    assert.equal(writer.peak(), 2);
+    assert.deepEqual(writer.batches.flat().sort((a, b) => a - b), Array.from({ length: 11 }, (_v, i) => i));
+  });
+
+  test('a failed batch is written again item by item: only the bad item fails', async () => {
+    const writer = controlledWriter((i) => i === 3);
+    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 10, concurrency: 1 });
+    const outcomes = Promise.allSettled([1, 2, 3, 4].map((i) => batcher.submit(i)));
+    await settle(writer, outcomes);
+    assert.deepEqual((await outcomes).map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(writer.batches, [[1], [2, 3, 4], [2], [3], [4]]);
+  });
+
+  test('with a linger, a partial batch waits for company; a full batch goes at once', async () => {
+    const writer = controlledWriter();
+    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 3, concurrency: 1, lingerMs: 50 });
+    const first = [batcher.submit(1), batcher.submit(2)];
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(writer.batches, [], 'nothing written before the linger ends');
+    const all = Promise.all([...first, batcher.submit(3), batcher.submit(4)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(writer.batches, [[1, 2, 3]], 'a full batch does not wait');
+    await settle(writer, all);
+    assert.deepEqual(writer.batches, [[1, 2, 3], [4]], 'the rest after its linger');
+  });
+
+  test('a write returning the wrong number of results fails its items instead of misassigning them', async () => {
+    const batcher = new MicroBatcher<number, number>({ write: async (items) => items.slice(1), maxBatch: 5, concurrency: 1 });
+    await assert.rejects(batcher.submit(1), /returned 0 results for 1 items/);
+  });
+});
