@@ -1,18 +1,25 @@
 // The listener's side of pacs.qr.find / pacs.qr.retrieve: forwards the identifier to
 // qr-service and turns its replies back into DIMSE terms. A failure of the bus (no qr-service,
-// a timeout) is 0xA700 "out of resources": the SCU may retry later.
+// a timeout) is 0xA700 "out of resources": the SCU may retry later. A request that got no
+// answer at all (the qr-service replica that took it died) is asked once more, so the next
+// replica of the queue group answers it; a C-FIND that already sent matches is not repeated.
 import { DimseStatusError, Status, type DataSet, type DimseService } from '@pacs/dicom';
 import {
   QrProtocolError, decodeFindReply, decodeRetrieveReply, encodeQrRequest, qrSubjects, type QrRequest, type RetrieveInstance,
 } from '@pacs/domain';
-import { BusAbortedError, BusError, type Bus } from '@pacs/messaging';
+import { BusAbortedError, BusError, BusTimeoutError, type Bus } from '@pacs/messaging';
 
 export interface QrClientOptions {
   /** bus.streamPrefix: the namespace of the Q/R subjects. */
   namespace: string;
   /** Longest wait for the next reply. */
   timeoutMs: number;
+  /** Called when an unanswered request is asked again. */
+  onRetry?: (service: DimseService, err: Error) => void;
 }
+
+/** How often a request that got no reply at all is sent (the first time included). */
+const ATTEMPTS = 2;
 
 export interface FindMatch {
   identifier: DataSet;
@@ -44,42 +51,58 @@ export class QrClient {
 
   /** Matches as qr-service sends them; a final failure status throws DimseStatusError. */
   async *find(request: QrRequest, signal: AbortSignal): AsyncGenerator<FindMatch> {
-    try {
-      for await (const data of this.bus.requestStream(this.subjects.find, encodeQrRequest(request), { timeoutMs: this.options.timeoutMs, signal })) {
-        const reply = decodeFindReply(data);
-        if (reply.kind === 'match') {
-          yield { identifier: reply.identifier, status: reply.status };
-          continue;
+    for (let attempt = 1; ; attempt++) {
+      let answered = false;
+      try {
+        for await (const data of this.bus.requestStream(this.subjects.find, encodeQrRequest(request), { timeoutMs: this.options.timeoutMs, signal })) {
+          const reply = decodeFindReply(data);
+          if (reply.kind === 'match') {
+            answered = true;
+            yield { identifier: reply.identifier, status: reply.status };
+            continue;
+          }
+          if (reply.status === Status.Success) return;
+          throw new DimseStatusError(reply.status, 'C-FIND', reply.errorComment);
         }
-        if (reply.status === Status.Success) return;
-        throw new DimseStatusError(reply.status, 'C-FIND', reply.errorComment);
+      } catch (err) {
+        if (err instanceof DimseStatusError) throw err;
+        if (signal.aborted) throw new QrCancelled('C-FIND cancelled');
+        if (!answered && this.retryable(err, attempt, 'C-FIND')) continue;
+        throw unavailable(err, 'C-FIND');
       }
-    } catch (err) {
-      if (err instanceof DimseStatusError) throw err;
-      if (signal.aborted) throw new QrCancelled('C-FIND cancelled');
-      throw unavailable(err, 'C-FIND');
+      throw new DimseStatusError(Status.UnableToProcess, 'C-FIND', 'query service ended without an outcome');
     }
-    throw new DimseStatusError(Status.UnableToProcess, 'C-FIND', 'query service ended without an outcome');
   }
 
   /** Every instance a C-MOVE/C-GET identifier names; a refused identifier throws DimseStatusError. */
   async resolve(request: QrRequest, service: 'C-MOVE' | 'C-GET', signal: AbortSignal): Promise<RetrieveInstance[]> {
-    const instances: RetrieveInstance[] = [];
-    try {
-      for await (const data of this.bus.requestStream(this.subjects.retrieve, encodeQrRequest(request), { timeoutMs: this.options.timeoutMs, signal })) {
-        const reply = decodeRetrieveReply(data);
-        if (reply.kind === 'instances') {
-          instances.push(...reply.instances);
-          continue;
+    for (let attempt = 1; ; attempt++) {
+      // Nothing reaches the SCU before the list is complete, so asking again is always safe.
+      const instances: RetrieveInstance[] = [];
+      try {
+        for await (const data of this.bus.requestStream(this.subjects.retrieve, encodeQrRequest(request), { timeoutMs: this.options.timeoutMs, signal })) {
+          const reply = decodeRetrieveReply(data);
+          if (reply.kind === 'instances') {
+            instances.push(...reply.instances);
+            continue;
+          }
+          if (reply.status === Status.Success) return instances;
+          throw new DimseStatusError(reply.status, service, reply.errorComment);
         }
-        if (reply.status === Status.Success) return instances;
-        throw new DimseStatusError(reply.status, service, reply.errorComment);
+      } catch (err) {
+        if (err instanceof DimseStatusError) throw err;
+        if (signal.aborted) throw new QrCancelled(`${service} cancelled`);
+        if (this.retryable(err, attempt, service)) continue;
+        throw unavailable(err, service);
       }
-    } catch (err) {
-      if (err instanceof DimseStatusError) throw err;
-      if (signal.aborted) throw new QrCancelled(`${service} cancelled`);
-      throw unavailable(err, service);
+      throw new DimseStatusError(Status.UnableToProcess, service, 'query service ended without an outcome');
     }
-    throw new DimseStatusError(Status.UnableToProcess, service, 'query service ended without an outcome');
+  }
+
+  /** A timeout means the replica that took the request went silent (killed): another one may answer. */
+  private retryable(err: unknown, attempt: number, service: DimseService): boolean {
+    if (!(err instanceof BusTimeoutError) || attempt >= ATTEMPTS) return false;
+    this.options.onRetry?.(service, err);
+    return true;
   }
 }
