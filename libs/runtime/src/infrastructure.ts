@@ -2,6 +2,7 @@ import { InProcessBus, NatsBus, type Bus } from '@pacs/messaging';
 import { openDatabase, pingDatabase, type DataSource, type DatabaseOptions } from '@pacs/persistence';
 import type { HealthRegistry, Logger, PacsConfig, Shutdown } from '@pacs/platform';
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { FilesystemObjectStore, S3ObjectStore, type ObjectStore } from '@pacs/storage';
 
 /** Maps the configuration onto the persistence adapter's connection settings. */
@@ -23,6 +24,7 @@ export class Infrastructure {
   private db: Promise<DataSource> | undefined;
   private busInstance: Promise<Bus> | undefined;
   private store: Promise<ObjectStore> | undefined;
+  private readonly tierStores = new Map<string, Promise<ObjectStore>>();
 
   constructor(
     private readonly config: PacsConfig,
@@ -86,5 +88,34 @@ export class Infrastructure {
       return instance;
     })();
     return this.store;
+  }
+
+  /**
+   * The object store holding a storage tier: its own (storage.tiers[].driver) or, for a tier
+   * without one and for any tier not listed, the default store above.
+   */
+  tierStore(tier: string): Promise<ObjectStore> {
+    const declared = this.config.storage.tiers.find((t) => t.name === tier);
+    if (!declared?.driver) return this.objectStore();
+    let opened = this.tierStores.get(tier);
+    if (!opened) {
+      opened = (async () => {
+        const log = this.logger.child({ component: 'storage', tier });
+        const instance: ObjectStore =
+          declared.driver === 's3'
+            ? new S3ObjectStore({ ...(declared.s3 ?? this.config.storage.s3), logger: log })
+            : new FilesystemObjectStore({ root: resolve(declared.filesystem?.root ?? ''), logger: log });
+        // A tier's store may be down for a while (nearline on a remote site): not a readiness
+        // matter, its jobs retry; the first use fails if it is unreachable now.
+        await instance.ping();
+        this.logger.info({ tier, store: instance.describe() }, 'tier store ready');
+        this.shutdown.onShutdown(`tier store ${tier}`, () => instance.close());
+        return instance;
+      })();
+      // A failed open is not cached: the next use tries again.
+      opened.catch(() => this.tierStores.delete(tier));
+      this.tierStores.set(tier, opened);
+    }
+    return opened;
   }
 }

@@ -127,7 +127,11 @@ export function redactConfig(config: PacsConfig): PacsConfig {
     ...config,
     database: { ...config.database, url: config.database.url?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') },
     bus: { ...config.bus, password: mask(config.bus.password), token: mask(config.bus.token) },
-    storage: { ...config.storage, s3: { ...config.storage.s3, secretKey: mask(config.storage.s3.secretKey) ?? '' } },
+    storage: {
+      ...config.storage,
+      s3: { ...config.storage.s3, secretKey: mask(config.storage.s3.secretKey) ?? '' },
+      tiers: config.storage.tiers.map((t) => (t.s3 ? { ...t, s3: { ...t.s3, secretKey: mask(t.s3.secretKey) ?? '' } } : t)),
+    },
     ingest: { ...config.ingest, uidRemapSecret: mask(config.ingest.uidRemapSecret) },
   };
 }

@@ -88,14 +88,9 @@ export const busSchema = z
   })
   .strict();
 
-export const storageSchema = z
-  .object({
-    driver: z.enum(['filesystem', 's3']).optional().describe('filesystem (embedded) or s3 (any S3 API)'),
-    filesystem: z
-      .object({ root: z.string().optional().describe('Directory of stored objects (default: <dataDir>/objects)') })
-      .strict()
-      .default({}),
-    s3: z
+const tierName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a tier name: lower-case letters, digits and -');
+
+const s3StoreSchema = z
       .object({
         endPoint: z.string().default('127.0.0.1').describe('S3 host name'),
         port: port.optional().describe('S3 port (default 443 with SSL, 80 without)'),
@@ -107,8 +102,38 @@ export const storageSchema = z
         pathStyle: z.boolean().default(true).describe('Path-style URLs (most on-premises S3 servers need this)'),
         createBucket: z.boolean().default(false).describe('Create the bucket at start when missing'),
       })
+      .strict();
+
+// Storage tiers (Conquest MAG, MIRROR and nightly-move devices on object storage). The store set
+// by storage.driver/filesystem/s3 is the default store: it holds every tier without a driver of
+// its own, in particular the primary tier named by ingest.tier when storage.tiers does not list it.
+export const storageTierSchema = z
+  .object({
+    name: tierName.describe('Tier name, as used by ingest.tier, import-rule tier actions and object locations'),
+    role: z
+      .enum(['primary', 'mirror', 'nearline'])
+      .describe('primary: where objects arrive; mirror: every primary object is also copied here; nearline: target of the nightly move'),
+    driver: z.enum(['filesystem', 's3']).optional().describe('Store of this tier; absent: the default store (storage.driver)'),
+    filesystem: z.object({ root: z.string().min(1).describe('Directory of this tier\'s objects') }).strict().optional().describe('Filesystem store (driver filesystem)'),
+    s3: s3StoreSchema.optional().describe('S3 store (driver s3); same keys as storage.s3'),
+    cleanupThresholdBytes: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Threshold cleanup (Conquest NightlyCleanThreshold): above this many bytes, the least recently received studies with a verified copy on another tier are removed from this tier; absent: never'),
+  })
+  .strict();
+
+export const storageSchema = z
+  .object({
+    driver: z.enum(['filesystem', 's3']).optional().describe('filesystem (embedded) or s3 (any S3 API)'),
+    filesystem: z
+      .object({ root: z.string().optional().describe('Directory of stored objects (default: <dataDir>/objects)') })
       .strict()
       .default({}),
+    s3: s3StoreSchema.default({}),
+    tiers: z.array(storageTierSchema).default([]).describe('Storage tiers besides the default store: mirrors, nearline targets, primaries with their own store or cleanup threshold'),
   })
   .strict();
 
@@ -235,6 +260,81 @@ export const aeMapEntrySchema = z
   })
   .strict();
 
+// Forwarding rules (Conquest ExportConverters, modern form): the archiver forwards matching
+// instances to another AE. Seeded into the database from here at start (by name); the database
+// copy is what runs.
+export const forwardRuleSchema = z
+  .object({
+    name: z.string().min(1).max(64).describe('Unique name; the rule in the database with this name is replaced by this one at start'),
+    enabled: z.boolean().default(true),
+    match: importMatchSchema
+      .extend({ stationName: z.union([z.string(), z.array(z.string())]).optional().describe('Station Name (0008,1010) pattern(s); * and ? are wildcards') })
+      .strict()
+      .optional()
+      .describe('Which instances the rule forwards (same keys as import rules, plus stationName); absent: all'),
+    destination: aeTitle.describe('AE title to forward to; its address comes from the AE map'),
+    level: z
+      .enum(['instance', 'series', 'study'])
+      .default('instance')
+      .describe('instance: one job per instance; series/study: one job (one association) for the instances of a series/study'),
+    delayMs: durationMs.default(0).describe('Forward this long after the first matching instance arrived (0: at once)'),
+    stableMs: durationMs
+      .optional()
+      .describe('Series/study level: forward only once no new matching instance arrived for this long (the study is stable)'),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(1000).default(10).describe('Attempts before the job is marked failed'),
+        holdOffMs: durationMs.default(10_000).describe('Wait after the first failed attempt'),
+        retryDelayMs: durationMs.default(60_000).describe('Wait after every later failed attempt'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export const archiverSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Work archive jobs (mirror, nightly move, cleanup, verify, forward) in this archiver'),
+    concurrency: z.number().int().min(1).max(256).default(4).describe('Jobs one archiver process works at once'),
+    pollIntervalMs: durationMs.min(50).default(1_000).describe('How often an idle archiver looks for due jobs and new objects'),
+    leaseMs: durationMs.min(1_000).default(60_000).describe('A claimed job is taken over by another archiver when its worker has not renewed the claim for this long'),
+    maxAttempts: z.number().int().min(1).default(20).describe('Attempts of a tier job (mirror, move, cleanup) before it is marked failed'),
+    retryDelayMs: durationMs.default(60_000).describe('Wait before a failed tier job runs again'),
+    deleteGraceMs: durationMs
+      .default(60_000)
+      .describe('A copy being removed (moved or cleaned up) stays readable this long after it stopped being offered, for retrievals already under way'),
+    schedulerIntervalMs: durationMs.min(100).default(60_000).describe('How often the leading archiver checks the nightly move, cleanup and verify schedules'),
+    nightlyMove: z
+      .object({
+        at: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time of day, HH:MM')
+          .default('02:00')
+          .describe('Local time of day from which the nightly move runs (once a day)'),
+        thresholdBytes: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('Conquest NightlyMoveThreshold: when the source tier holds more bytes than this, the least recently received studies move to the target; absent: no nightly move'),
+        source: tierName.optional().describe('Tier studies move from (default: ingest.tier)'),
+        target: tierName.optional().describe('Nearline tier studies move to (default: the one nearline tier)'),
+      })
+      .strict()
+      .default({}),
+    cleanupIntervalMs: durationMs.min(1_000).default(60 * 60_000).describe('How often tiers with a cleanupThresholdBytes are checked'),
+    verify: z
+      .object({
+        intervalMs: durationMs.default(24 * 60 * 60_000).describe('Time between digest checks of stored copies; 0: never'),
+        sample: z.number().int().min(0).default(1_000).describe('Copies checked per run (the least recently verified first); 0: all'),
+      })
+      .strict()
+      .default({}),
+    forwardConnectTimeoutMs: durationMs.min(100).default(30_000).describe('Longest wait for a forwarding destination to accept the association'),
+    forwardRules: z.array(forwardRuleSchema).default([]).describe('Forwarding rules (Conquest ExportConverters) seeded into the database at start'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     mode: z.enum(['embedded', 'cluster']).default('embedded').describe('embedded: one process, no servers; cluster: Postgres + NATS + S3'),
@@ -253,6 +353,7 @@ export const configSchema = z
     importRules: z.array(importRuleSchema).default([]).describe('Import rules (Conquest ImportConverters), applied in order by the listener before storing'),
     regen: regenSchema.default({}),
     reconciler: reconcilerSchema.default({}),
+    archiver: archiverSchema.default({}),
   })
   .strict();
 

@@ -37,10 +37,16 @@ function outcomeOf(status: number): SubOperationOutcome {
 
 const empty = (status: number, errorComment: string): RetrieveResult => ({ completed: 0, failed: 0, warning: 0, status, errorComment });
 
+/**
+ * The object store of a storage tier: a retrieve reads each instance from the location the
+ * index offered (primary first, else a mirror or nearline copy: transparent nearline retrieval).
+ */
+export type TierObjectStores = (tier: string) => Promise<ObjectStore>;
+
 export class QrScp {
   constructor(
     private readonly client: QrClient,
-    private readonly objects: ObjectStore,
+    private readonly objects: TierObjectStores,
     private readonly aeMap: AeMap,
     private readonly negotiations: QrNegotiations,
     private readonly options: QrScpOptions,
@@ -212,13 +218,14 @@ export class QrScp {
 
   /** The stored object's data set, streamed; undefined (logged) when it cannot be read. */
   private async open(instance: RetrieveInstance): Promise<{ transferSyntaxUid: string; dataSet: Readable } | undefined> {
-    const log = this.logger.child({ sopInstanceUid: instance.sopInstanceUid, key: instance.storageKey });
-    if (!instance.storageKey) {
+    const log = this.logger.child({ sopInstanceUid: instance.sopInstanceUid, tier: instance.tier, key: instance.storageKey });
+    if (!instance.storageKey || !instance.tier) {
       log.warn('instance has no usable stored copy');
       return undefined;
     }
     try {
-      const { meta, dataSet } = await part10DataSet(await this.objects.get(instance.storageKey));
+      const store = await this.objects(instance.tier);
+      const { meta, dataSet } = await part10DataSet(await store.get(instance.storageKey));
       return { transferSyntaxUid: meta.transferSyntaxUid, dataSet };
     } catch (err) {
       log.warn({ err }, 'stored object cannot be read for a sub-operation');

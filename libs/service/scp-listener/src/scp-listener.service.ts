@@ -51,8 +51,13 @@ export const scpListenerService: PacsService = {
     // Q/R (issue 6): C-FIND/C-MOVE/C-GET answered by qr-service over the bus, sub-operations sent from here.
     const qrNegotiations = new QrNegotiations();
     const qrScp = new QrScp(
-      new QrClient(bus, { namespace: config.bus.streamPrefix, timeoutMs: config.qr.timeoutMs }),
-      store,
+      new QrClient(bus, {
+        namespace: config.bus.streamPrefix,
+        timeoutMs: config.qr.timeoutMs,
+        onRetry: (service, err) => logger.warn({ service, err: err.message }, 'no answer from qr-service; asking again'),
+      }),
+      // Each instance is read from the tier of the location the index offered (issue 8).
+      (tier) => ctx.infra.tierStore(tier),
       aeMap,
       qrNegotiations,
       { aeTitle: config.dicom.aeTitle, acceptUnknownCallingAe: config.dicom.acceptUnknownCallingAe, retrieveParallelism: config.qr.retrieveParallelism, maxPduLength: config.dicom.maxPduLength },
@@ -122,7 +127,8 @@ export const scpListenerService: PacsService = {
       maxPduLength: config.dicom.maxPduLength,
       idleTimeoutMs: config.dicom.idleTimeoutMs,
       artimTimeoutMs: config.dicom.artimTimeoutMs,
-      closeGraceMs: config.shutdownTimeoutMs,
+      // Associations get most of the drain; the rest is left for the steps after (bus, probes).
+      closeGraceMs: Math.floor(config.shutdownTimeoutMs * 0.8),
     };
     const plain = new DicomServer({ ...common, port: config.dicom.port });
     servers.push(plain);
@@ -144,9 +150,15 @@ export const scpListenerService: PacsService = {
       server.on('error', (err) => logger.warn({ err }, 'DICOM server error'));
       const address = await server.listen();
       logger.info({ port: address.port, tls: server === plain ? false : true, aeTitle: config.dicom.aeTitle }, 'DICOM listening');
-      // Drain (ARCHITECTURE.md): stop accepting, let running associations finish, bounded.
-      ctx.shutdown.onShutdown('DICOM server', () => server.close());
     }
+    // Drain (ARCHITECTURE.md): stop accepting on every port at once, let running associations
+    // finish, bounded. (One step per server would leave the TLS port open while the plain one drains.)
+    ctx.shutdown.onShutdown('DICOM servers', async () => {
+      const running = servers.reduce((n, s) => n + s.activeAssociations, 0);
+      logger.info({ running }, 'DICOM draining: no new associations, waiting for the running ones');
+      await Promise.all(servers.map((s) => s.close()));
+      logger.info('DICOM drained');
+    });
   },
 };
 
