@@ -15,7 +15,10 @@ fi
 ./scripts/ensure-services.sh || fail "PostgreSQL or NATS JetStream is not reachable"
 
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit || fail "typecheck failed"
-echo "== lint"; npx eslint . || fail "lint failed"
+# The module-boundary rule reads Nx's cached project graph and silently skips itself without
+# one (a fresh checkout): compute the graph first so the rule always runs.
+echo "== lint"; npx nx show projects >/dev/null || fail "nx project graph failed"
+npx eslint . || fail "lint failed"
 echo "== build"; node scripts/build.mjs || fail "build failed"
 echo "== tests"
 node scripts/run-tests.mjs "$@"

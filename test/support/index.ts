@@ -11,4 +11,4 @@ export {
   type StorescuOutcome, type StorescuFileResult, type StorescuOptions, type StorescuRun,
 } from './storescu';
 export { makeMalformedInstances, MALFORMED_KINDS, type MalformedInstance } from './malformed-instances';
-export { TEST_PG_URL, tempPostgresSchema, tempPglite, type TempDatabase } from './temp-database';
+export { TEST_PG_URL, tempPostgresSchema, tempPglite, type TempDatabase } from '@pacs/persistence/testing';

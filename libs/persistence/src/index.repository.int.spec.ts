@@ -6,7 +6,7 @@ import { toIndexRecords, type DuplicatePolicy, type IndexRecords } from '@pacs/d
 import {
   openDatabase, TypeOrmIndexRepository, type DatabaseOptions, type DataSource, type InstanceReceipt, type ObjectLocationInput, type UpsertInstanceInput, type UpsertInstanceResult,
 } from './index';
-import { tempPglite, tempPostgresSchema } from '@pacs/testing';
+import { tempPglite, tempPostgresSchema } from './testing';
 
 const TABLES = ['patient', 'study', 'series', 'instance', 'object_location'] as const;
 

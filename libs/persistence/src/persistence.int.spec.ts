@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { openDatabase, pendingSchemaChanges, pingDatabase, TypeOrmSettingsRepository, type DatabaseOptions } from './index';
-import { TEST_PG_URL, tempPglite, tempPostgresSchema } from '@pacs/testing';
+import { TEST_PG_URL, tempPglite, tempPostgresSchema } from './testing';
 
 
 // The same suite runs against the real PostgreSQL server (cluster mode) and PGlite (embedded

@@ -8,7 +8,7 @@ import {
 } from '@pacs/domain';
 import { openDatabase, TypeOrmIndexRepository, TypeOrmQueryRepository, type DatabaseOptions, type DataSource, type QuerySettings } from './index';
 import { buildFindSql } from './repositories/query-sql';
-import { tempPglite, tempPostgresSchema } from '@pacs/testing';
+import { tempPglite, tempPostgresSchema } from './testing';
 
 // The C-FIND and retrieve SQL on PostgreSQL and PGlite, against a small index loaded through
 // the indexer's repository. Results are checked against expectations and, for a list of

@@ -1,8 +1,9 @@
+// Test-only entry (@pacs/persistence/testing): throw-away databases (a fresh PostgreSQL schema or PGlite directory).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type DatabaseOptions } from '@pacs/persistence';
+import { openDatabase, type DatabaseOptions } from './data-source';
 
 /** The PostgreSQL server the integration tests use (CI and every machine of this project run one). */
 export const TEST_PG_URL = process.env['PACS_TEST_PG_URL'] ?? 'postgres://root@127.0.0.1:5432/test';

@@ -1,6 +1,6 @@
 // IndexRepository on PostgreSQL/PGlite: one transaction per instance or per batch, INSERT …
 // ON CONFLICT, bind parameters only.
-import { decideDuplicate, type DuplicateDecision, type InstanceRecord } from '@pacs/domain';
+import { decideDuplicate, type DuplicateDecision } from '@pacs/domain';
 import type { DataSource } from 'typeorm';
 import { inRetriedTransaction, isSingleConnection, TransactionConflict, type Sql } from '../sql-transaction';
 import { instanceColumns, insertNewInstances, partitionBatch, type Assigned } from './index-batch';
@@ -8,7 +8,7 @@ import { countInStudy, countNewInstancesInSeries, countNewStudy, recount } from 
 import { PATIENT_TABLE, SERIES_TABLE, STUDY_TABLE, upsertLevel } from './index-levels';
 import { bindValue, Params } from './sql-params';
 import type {
-  DeletedStudy, IndexRepository, InstanceReceipt, ObjectLocation, ObjectLocationInput, ObjectLocationStatus,
+  DeletedStudy, IndexRepository, ObjectLocation, ObjectLocationInput, ObjectLocationStatus,
   StoredObjectRef, UpsertInstanceInput, UpsertInstanceResult, UpsertOutcome,
 } from './index.repository';
 
