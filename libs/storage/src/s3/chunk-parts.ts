@@ -1,25 +1,27 @@
 /**
  * Regroups a byte stream into parts of exactly `partSize` bytes (the last one shorter, and none
- * at all for an empty stream). Pulls lazily, so at most one part is being filled at a time.
+ * at all for an empty stream). Pulls lazily, so at most one part is being filled at a time; each
+ * input chunk is copied into the part at once, so the source's buffers are released as they come
+ * instead of being held until the part is full.
  */
 export async function* chunkParts(source: AsyncIterable<Uint8Array>, partSize: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let part: Buffer | undefined;
+  let filled = 0;
   for await (const input of source) {
-    let chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    while (pendingBytes + chunk.length >= partSize) {
-      const take = partSize - pendingBytes;
-      pending.push(chunk.subarray(0, take));
-      chunk = chunk.subarray(take);
-      const part = Buffer.concat(pending, partSize);
-      pending = [];
-      pendingBytes = 0;
-      yield part;
-    }
-    if (chunk.length > 0) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
+    let offset = 0;
+    while (offset < input.byteLength) {
+      part ??= Buffer.allocUnsafeSlow(partSize);
+      const take = Math.min(partSize - filled, input.byteLength - offset);
+      part.set(input.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === partSize) {
+        const full = part;
+        part = undefined;
+        filled = 0;
+        yield full;
+      }
     }
   }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+  if (part !== undefined && filled > 0) yield part.subarray(0, filled);
 }

@@ -37,6 +37,6 @@ export interface S3ObjectStoreOptions {
   logger?: StorageLogger;
 }
 
-export const DEFAULT_PART_SIZE = 16 * MIB;
+export const DEFAULT_PART_SIZE = 8 * MIB;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_REGION = 'us-east-1';
