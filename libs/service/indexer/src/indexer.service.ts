@@ -11,11 +11,12 @@ const MAX_DELIVER = 1_000;
 export const indexerService: PacsService = {
   name: 'indexer',
   async start(ctx) {
-    const [db, bus, store] = await Promise.all([ctx.infra.database(), ctx.infra.bus(), ctx.infra.objectStore()]);
+    // The default store is opened at start so an unreachable one fails readiness early.
+    const [db, bus] = await Promise.all([ctx.infra.database(), ctx.infra.bus(), ctx.infra.objectStore()]);
     const { stream } = await ensureIngestStream(bus, ctx.config);
     const indexer = new InstanceIndexer(
       new TypeOrmIndexRepository(db),
-      store,
+      (tier) => ctx.infra.tierStore(tier),
       { duplicatePolicy: ctx.config.ingest.duplicatePolicy, maxHeaderBytes: 64 * 1024 * 1024 },
       ctx.logger,
     );

@@ -32,7 +32,8 @@ export class InstanceIndexer {
 
   constructor(
     repository: IndexRepository,
-    private readonly store: ObjectStore,
+    /** The object store of a storage tier (objects of several tiers may be referenced). */
+    private readonly tierStore: (tier: string) => Promise<ObjectStore>,
     private readonly options: InstanceIndexerOptions,
     private readonly logger: Logger,
   ) {
@@ -56,7 +57,9 @@ export class InstanceIndexer {
     if (result.demographicsConflict) log.warn({ studyInstanceUid: event.studyInstanceUid }, 'patient demographics differ from the indexed patient; newest kept');
     if (result.outcome === 'rejected') log.warn({ key: event.storageKey, policy: this.options.duplicatePolicy }, 'duplicate SOP Instance UID with different content rejected');
     for (const obsolete of result.obsoleteObjects) {
-      await this.store.delete(obsolete.key).catch((err: unknown) => log.warn({ err, key: obsolete.key }, 'could not delete an unreferenced object'));
+      await this.tierStore(obsolete.tier)
+        .then((store) => store.delete(obsolete.key))
+        .catch((err: unknown) => log.warn({ err, tier: obsolete.tier, key: obsolete.key }, 'could not delete an unreferenced object'));
     }
     log.debug({ outcome: result.outcome }, 'indexed');
     return result;
@@ -68,7 +71,7 @@ export class InstanceIndexer {
       const ts = findTransferSyntax(event.transferSyntaxUid)?.deflated ? TransferSyntaxUid.ExplicitVRLittleEndian : event.transferSyntaxUid;
       return readDataSet(Buffer.from(event.header, 'base64'), ts);
     }
-    const object = await this.store.get(event.storageKey);
+    const object = await (await this.tierStore(event.tier)).get(event.storageKey);
     return (await readPart10Header(object, this.options.maxHeaderBytes)).dataSet;
   }
 }
