@@ -44,18 +44,19 @@ const RENAME_ATTEMPTS = 4;
 
 /**
  * Atomically moves a fully written temp file to `target`, creating parents, and (unless
- * `durable` is false) makes the move durable.
+ * `durable` is false) makes the move durable. The rename is tried first: the directory usually
+ * exists already (a series receives many objects), and a missing one shows as ENOENT.
  */
 export async function renameIntoPlace(tempPath: string, target: string, { durable = true } = {}): Promise<void> {
   const parent = dirname(target);
   for (let attempt = 1; ; attempt++) {
-    await ensureDirectory(parent, durable);
     try {
       await rename(tempPath, target);
       break;
     } catch (error) {
       if (errnoOf(error) !== 'ENOENT' || attempt >= RENAME_ATTEMPTS) throw error;
     }
+    await ensureDirectory(parent, durable);
   }
   if (durable) await fsyncDirectory(parent);
 }
