@@ -2,6 +2,7 @@ import { DataSource, MigrationExecutor, type DataSourceOptions, type QueryRunner
 import { PGliteDriver } from 'typeorm-pglite';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { ensurePgliteCluster } from './pglite-cluster';
 import { markSingleConnection } from './sql-transaction';
 
 /** Connection settings; the app maps its configuration onto these. */
@@ -47,6 +48,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 
 /** Connects, creates the schema if needed and applies pending migrations. */
 export async function openDatabase(options: DatabaseOptions, { migrate = true } = {}): Promise<DataSource> {
+  if (options.driver === 'pglite') await ensurePgliteCluster(options.dataDir);
   const dataSource = createDataSource(options);
   await dataSource.initialize();
   try {
