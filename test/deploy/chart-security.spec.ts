@@ -152,6 +152,35 @@ describe('secrets', () => {
   });
 });
 
+describe('admin API authentication (issue 9: no data-changing endpoint without a token in cluster mode)', () => {
+  const adminEnv = (objects: typeof defaults): Record<string, unknown> =>
+    Object.fromEntries(
+      (containerOf(named(objects, 'Deployment', 'pacs-admin-api')).env ?? [])
+        .filter((e) => e.name.startsWith('PACS_HTTP__'))
+        .map((e) => [e.name, e.valueFrom?.secretKeyRef ?? e.value]),
+    );
+
+  test('on by default, the bootstrap admin token from a Secret; only admin-api gets it', () => {
+    assert.deepEqual(adminEnv(defaults), {
+      PACS_HTTP__AUTH__ENABLED: 'true',
+      PACS_HTTP__AUTH__ADMIN_TOKEN: { name: 'pacs-admin-api', key: 'admin-token' },
+    });
+    for (const w of workloads(defaults).filter((o) => o.metadata.name !== 'pacs-admin-api')) {
+      assert.ok(!(containerOf(w).env ?? []).some((e) => e.name.startsWith('PACS_HTTP__AUTH')), w.metadata.name);
+    }
+  });
+
+  test('an existing Secret and CORS origins are used as given; auth off renders no token reference', () => {
+    const custom = objectsOf(render({ adminApi: { auth: { existingSecret: 'hospital-pacs-api', secretKey: 'token' }, corsAllowedOrigins: 'https://ohif.example.org' } }));
+    assert.deepEqual(adminEnv(custom), {
+      PACS_HTTP__AUTH__ENABLED: 'true',
+      PACS_HTTP__AUTH__ADMIN_TOKEN: { name: 'hospital-pacs-api', key: 'token' },
+      PACS_HTTP__CORS__ALLOWED_ORIGINS: 'https://ohif.example.org',
+    });
+    assert.deepEqual(adminEnv(objectsOf(render({ adminApi: { auth: { enabled: false } } }))), { PACS_HTTP__AUTH__ENABLED: 'false' });
+  });
+});
+
 describe('migration Job hook', () => {
   const job = named(defaults, 'Job', 'pacs-migrate');
 

@@ -56,7 +56,7 @@ describe('k8s/ plain manifests', () => {
   test('the README lists every Secret the pods read, with its keys', () => {
     const readme = generateManifests().get('k8s/README.md') as string;
     const secrets = referencedSecrets([...release, ...hooks]);
-    assert.deepEqual(secrets.map((s) => s.name), ['pacs-database', 'pacs-s3']);
+    assert.deepEqual(secrets.map((s) => s.name), ['pacs-admin-api', 'pacs-database', 'pacs-s3']);
     for (const s of secrets) for (const key of s.keys) assert.ok(readme.includes(`--from-literal=${key}=`), `${s.name}/${key}`);
     for (const w of ofKind(release, 'Deployment')) assert.ok(podSpec(w).containers.length === 1);
   });

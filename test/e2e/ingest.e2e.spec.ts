@@ -119,6 +119,8 @@ describe('durable ingest through DCMTK storescu', () => {
       `database: { url: "${PG_URL}", schema: ${schema}, poolSize: 4 }`,
       `bus: { servers: "nats://127.0.0.1:4222", streamPrefix: ${prefix} }`,
       `storage: { s3: { endPoint: 127.0.0.1, port: ${s3.port}, useSSL: false, accessKey: ${S3RVER_CREDENTIALS.accessKey}, secretKey: ${S3RVER_CREDENTIALS.secretKey}, bucket: ${bucket}, createBucket: true } }`,
+      // The test reads /api/statistics without a token (admin-api auth is on by default in cluster mode).
+      'http: { auth: { enabled: false } }',
       'aeMap:',
       '  - { aeTitle: "MODALITY", host: 127.0.0.1, port: 104 }',
       '',

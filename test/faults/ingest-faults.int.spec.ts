@@ -109,6 +109,8 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
       `database: { url: "${postgresUrl}", schema: ${SCHEMA}, poolSize: 4, statementTimeoutMs: 10000 }`,
       `bus: { servers: "${natsUrl}", streamPrefix: ${streamPrefix} }`,
       `storage: { s3: { endPoint: 127.0.0.1, port: ${s3Port}, useSSL: false, accessKey: ${S3RVER_CREDENTIALS.accessKey}, secretKey: ${S3RVER_CREDENTIALS.secretKey}, bucket: ${bucket}, createBucket: true } }`,
+      // The test reads /api/statistics without a token (admin-api auth is on by default in cluster mode).
+      'http: { auth: { enabled: false } }',
       'aeMap:',
       `  - { aeTitle: "${CALLING_AE}", host: 127.0.0.1, port: 104 }`,
       '',

@@ -70,6 +70,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | trunc 63
 {{- default (printf "%s-s3" (include "pacs.fullname" .)) .Values.storage.s3.existingSecret -}}
 {{- end -}}
 
+{{- define "pacs.adminTokenSecretName" -}}
+{{- default (printf "%s-admin-api" (include "pacs.fullname" .)) .Values.adminApi.auth.existingSecret -}}
+{{- end -}}
+
 {{- define "pacs.natsSecretName" -}}
 {{- default (printf "%s-nats" (include "pacs.fullname" .)) .Values.bus.existingSecret -}}
 {{- end -}}
@@ -188,6 +192,23 @@ PACS_STORAGE__S3__CREATE_BUCKET: {{ .Values.storage.s3.createBucket | quote }}
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* admin-api only: API authentication (on unless turned off; the bootstrap token from a Secret) and CORS. */}}
+{{- define "pacs.adminApiEnv" -}}
+- name: PACS_HTTP__AUTH__ENABLED
+  value: {{ .Values.adminApi.auth.enabled | quote }}
+{{- if .Values.adminApi.auth.enabled }}
+- name: PACS_HTTP__AUTH__ADMIN_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "pacs.adminTokenSecretName" . }}
+      key: {{ .Values.adminApi.auth.secretKey }}
+{{- end }}
+{{- with .Values.adminApi.corsAllowedOrigins }}
+- name: PACS_HTTP__CORS__ALLOWED_ORIGINS
+  value: {{ . | quote }}
 {{- end }}
 {{- end -}}
 
@@ -317,6 +338,9 @@ spec:
                 name: {{ include "pacs.fullname" $root }}
           env:
             {{- include "pacs.env" $root | nindent 12 }}
+            {{- if eq .name "admin-api" }}
+            {{- include "pacs.adminApiEnv" $root | nindent 12 }}
+            {{- end }}
             {{- if $tls }}
             - name: PACS_DICOM__TLS__ENABLED
               value: "true"

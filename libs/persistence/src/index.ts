@@ -21,3 +21,12 @@ export {
 } from './repositories/tier-locations';
 export { ArchiveOutbox, type NewLocationEvent } from './repositories/archive-outbox';
 export { ForwardRuleRepository, type StoredForwardRule } from './repositories/forward-rules.repository';
+export { AeMapRepository, AeTitleTakenError, type StoredAeMapEntry, type AeMapEntrySource } from './repositories/ae-map.repository';
+export { ApiTokenRepository, TokenNameTakenError, API_ROLES, type ApiRole, type ApiToken } from './repositories/api-token.repository';
+export { AuditLogRepository, type AuditEntry, type AuditEntryInput, type AuditFilter } from './repositories/audit-log.repository';
+export { IndexDeletion, type DeletedEntity } from './repositories/index-deletion';
+export {
+  BrowseRepository, InvalidSortError, PATIENT_SORT, STUDY_SORT, SERIES_SORT, INSTANCE_SORT,
+  type Page, type Paging, type PatientFilter, type StudyFilter, type PatientSummary, type StudySummary, type StudyDetail,
+  type SeriesSummary, type InstanceSummary, type ObjectToRead,
+} from './repositories/browse.repository';

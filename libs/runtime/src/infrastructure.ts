@@ -1,9 +1,10 @@
 import { InProcessBus, NatsBus, type Bus } from '@pacs/messaging';
-import { openDatabase, pingDatabase, type DataSource, type DatabaseOptions } from '@pacs/persistence';
+import { AeMapRepository, openDatabase, pingDatabase, type DataSource, type DatabaseOptions } from '@pacs/persistence';
 import type { HealthRegistry, Logger, PacsConfig, Shutdown } from '@pacs/platform';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FilesystemObjectStore, S3ObjectStore, type ObjectStore } from '@pacs/storage';
+import { AeMapSource, aeMapSubjects, busAeMapLoader, databaseAeMapLoader } from './ae-map-source';
 
 /** Maps the configuration onto the persistence adapter's connection settings. */
 export function databaseOptions(config: PacsConfig, service: string): DatabaseOptions {
@@ -25,6 +26,7 @@ export class Infrastructure {
   private busInstance: Promise<Bus> | undefined;
   private store: Promise<ObjectStore> | undefined;
   private readonly tierStores = new Map<string, Promise<ObjectStore>>();
+  private aeMapSource: Promise<AeMapSource> | undefined;
 
   constructor(
     private readonly config: PacsConfig,
@@ -88,6 +90,35 @@ export class Infrastructure {
       return instance;
     })();
     return this.store;
+  }
+
+  /**
+   * The live AE map of this process (one per process, shared by its services). A process that
+   * opened the database reads the table; one without it (the listener) asks admin-api over the
+   * bus. Reloaded on every change notice from admin-api and every aeMapReloadMs.
+   */
+  aeMap(): Promise<AeMapSource> {
+    this.aeMapSource ??= (async () => {
+      const bus = await this.bus();
+      const subjects = aeMapSubjects(this.config.bus.streamPrefix);
+      const db = this.db;
+      let repository: AeMapRepository | undefined;
+      const fromBus = busAeMapLoader(bus, subjects);
+      const loader = async () => {
+        if (!db) return fromBus();
+        repository ??= new AeMapRepository(await db);
+        return databaseAeMapLoader(repository)();
+      };
+      const source = new AeMapSource(loader, {
+        initial: this.config.aeMap,
+        reloadMs: this.config.aeMapReloadMs,
+        logger: this.logger.child({ component: 'ae-map' }),
+      });
+      await source.start(bus, subjects);
+      this.shutdown.onShutdown('AE map', () => source.stop());
+      return source;
+    })();
+    return this.aeMapSource;
   }
 
   /**

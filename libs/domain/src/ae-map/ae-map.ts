@@ -14,6 +14,9 @@ export interface AeMapEntry {
   query: boolean;
   /** May retrieve (C-MOVE / C-GET), and be a C-MOVE destination. */
   retrieve: boolean;
+  /** Transfer syntax UID proposed first when sending to this AE. */
+  preferredTransferSyntax?: string;
+  description?: string;
 }
 
 export type AePermission = 'store' | 'query' | 'retrieve';

@@ -1,1 +1,2 @@
 export * from './ae-map';
+export * from './ae-map-edit';

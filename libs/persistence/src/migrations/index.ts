@@ -1,7 +1,8 @@
 import { Initial1764028800000 } from './1764028800000-initial';
 import { Index1764115200000 } from './1764115200000-index';
 import { ObjectLocationKey1764201600000 } from './1764201600000-object-location-key';
+import { AdminApi1764288000000 } from './1764288000000-admin-api';
 import { ArchiveJobs1764374400000 } from './1764374400000-archive-jobs';
 
 /** Every migration, oldest first. Forward-only, reviewed SQL (STYLE.md habit 11). */
-export const MIGRATIONS = [Initial1764028800000, Index1764115200000, ObjectLocationKey1764201600000, ArchiveJobs1764374400000];
+export const MIGRATIONS = [Initial1764028800000, Index1764115200000, ObjectLocationKey1764201600000, AdminApi1764288000000, ArchiveJobs1764374400000];

@@ -133,5 +133,6 @@ export function redactConfig(config: PacsConfig): PacsConfig {
       tiers: config.storage.tiers.map((t) => (t.s3 ? { ...t, s3: { ...t.s3, secretKey: mask(t.s3.secretKey) ?? '' } } : t)),
     },
     ingest: { ...config.ingest, uidRemapSecret: mask(config.ingest.uidRemapSecret) },
+    http: { ...config.http, auth: { ...config.http.auth, adminToken: mask(config.http.auth.adminToken) } },
   };
 }

@@ -41,6 +41,28 @@ export const httpSchema = z
   .object({
     host: z.string().default('0.0.0.0').describe('Address the HTTP server binds'),
     port: portOrZero.default(8080).describe('HTTP port: admin API, DICOMweb, web UI, /healthz, /readyz'),
+    auth: z
+      .object({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe('Require an API token (Authorization: Bearer) on everything but /healthz and /readyz (default: yes in cluster mode, no embedded); cluster mode refuses to start with auth on and no adminToken'),
+        adminToken: z
+          .string()
+          .min(20, 'at least 20 characters')
+          .optional()
+          .describe('Bootstrap admin token (secret; set it from the environment, PACS_HTTP__AUTH__ADMINTOKEN); kept in the token table, hashed, as the token named "bootstrap-admin"'),
+      })
+      .strict()
+      .default({}),
+    cors: z
+      .object({
+        allowedOrigins: z.array(z.string().min(1)).default([]).describe('Origins allowed to call the API from a browser (CORS), e.g. https://viewer.example.org; "*" allows any; empty: no CORS headers'),
+      })
+      .strict()
+      .default({}),
+    maxUploadBytes: z.number().int().min(1024).default(1024 * 1024 * 1024).describe('Largest STOW-RS request body, bytes; larger uploads get 413 and store nothing'),
+    maxJsonBytes: z.number().int().min(1024).default(1024 * 1024).describe('Largest JSON request body of the admin API, bytes'),
   })
   .strict();
 
@@ -257,6 +279,8 @@ export const aeMapEntrySchema = z
     store: z.boolean().default(true).describe('May send objects'),
     query: z.boolean().default(true).describe('May query'),
     retrieve: z.boolean().default(true).describe('May retrieve and receive C-MOVE'),
+    preferredTransferSyntax: z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'a transfer syntax UID').optional().describe('Transfer syntax proposed first when sending to this AE'),
+    description: z.string().max(256).optional().describe('Free text shown to operators'),
   })
   .strict();
 
@@ -350,6 +374,7 @@ export const configSchema = z
     ingest: ingestSchema.default({}),
     qr: qrSchema.default({}),
     aeMap: z.array(aeMapEntrySchema).default([]).describe('Known remote AEs (acrnema.map), seeded from configuration; first match wins'),
+    aeMapReloadMs: durationMs.min(1_000).default(30_000).describe('Safety-net reload interval of the live AE map (edits reach every process at once through the bus as well)'),
     importRules: z.array(importRuleSchema).default([]).describe('Import rules (Conquest ImportConverters), applied in order by the listener before storing'),
     regen: regenSchema.default({}),
     reconciler: reconcilerSchema.default({}),

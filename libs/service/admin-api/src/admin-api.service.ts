@@ -1,23 +1,69 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { PacsService, ServiceContext } from '@pacs/runtime';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError } from '@pacs/platform';
+import { announceAeMapChanged, serveAeMap, type PacsService, type ServiceContext } from '@pacs/runtime';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
+import { adminContext, type AdminContext } from './admin-context';
+import { AeMapController } from './ae-map/ae-map.controller';
+import { auditMiddleware } from './auth/audit';
+import { AuthGuard, hashToken } from './auth/auth';
+import { AuditController, TokensController } from './auth/tokens.controller';
+import { BrowseController } from './browse/browse.controller';
+import { QidoController } from './dicomweb/qido.controller';
+import { StowController } from './dicomweb/stow.controller';
+import { WadoController } from './dicomweb/wado.controller';
 import { HealthController } from './health.controller';
+import { sendProblem } from './http-problem';
+import { OpenApiController } from './openapi/openapi.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
 import { StatisticsController } from './statistics.controller';
 import { StatusController } from './status.controller';
-import { SERVICE_CONTEXT } from './tokens';
+import { ADMIN_CONTEXT, SERVICE_CONTEXT } from './tokens';
 
 @Module({})
 class AdminApiModule {
-  static forContext(ctx: ServiceContext): DynamicModule {
+  static forContext(ctx: ServiceContext, admin: AdminContext): DynamicModule {
     return {
       module: AdminApiModule,
-      controllers: [HealthController, StatusController, StatisticsController],
-      providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
+      controllers: [
+        HealthController, StatusController, StatisticsController, AeMapController, TokensController, AuditController, BrowseController,
+        QidoController, WadoController, StowController, OpenApiController,
+      ],
+      providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }, { provide: ADMIN_CONTEXT, useValue: admin }],
     };
   }
+}
+
+/** Name of the token kept from http.auth.adminToken. */
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
+
+/** Auth is on by default in cluster mode; on without an admin token nobody could ever get in. */
+function authEnabled(ctx: ServiceContext): boolean {
+  const { auth } = ctx.config.http;
+  const enabled = auth.enabled ?? ctx.config.mode === 'cluster';
+  if (enabled && !auth.adminToken) {
+    throw new ConfigError(
+      'http.auth.adminToken',
+      `required when the admin API requires tokens (${auth.enabled === undefined ? 'cluster mode' : 'http.auth.enabled'}); set PACS_HTTP__AUTH__ADMINTOKEN, or set http.auth.enabled: false explicitly`,
+    );
+  }
+  return enabled;
+}
+
+/** JSON bodies of /api: bounded, and a malformed one is a 400 problem, not an HTML page. */
+function jsonBodies(limit: number) {
+  const parse = express.json({ limit, type: ['application/json', 'application/*+json'] });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    parse(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const e = err as { status?: number; type?: string; message?: string };
+      const status = e.status === 413 ? 413 : 400;
+      sendProblem(res, status, status === 413 ? `JSON body larger than http.maxJsonBytes (${limit} bytes)` : `malformed JSON body: ${e.message ?? 'cannot be parsed'}`, req.originalUrl.split('?')[0] ?? '');
+    });
+  };
 }
 
 /** admin-api: REST, DICOMweb and the web UI over HTTP (NestJS on Express). */
@@ -25,13 +71,39 @@ export const adminApiService: PacsService = {
   name: 'admin-api',
   servesHttpProbes: true,
   async start(ctx) {
-    await ctx.infra.database();
-    const app = await NestFactory.create(AdminApiModule.forContext(ctx), { logger: false, abortOnError: false });
+    const { config } = ctx;
+    const enabled = authEnabled(ctx);
+    const [db, bus] = await Promise.all([ctx.infra.database(), ctx.infra.bus()]);
+    const admin = adminContext(ctx, db, bus, enabled);
+    if (config.http.auth.adminToken) await admin.tokens.ensure({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin', sha256: hashToken(config.http.auth.adminToken) });
+    // The AE map: configuration entries seeded (the configuration wins for them), then served to
+    // processes without the database (the listener) and announced to those already running.
+    await admin.aeMap.seedFromConfig(config.aeMap).catch(() => admin.aeMap.seedFromConfig(config.aeMap));
+    const aeMapServer = await serveAeMap(bus, admin.aeMapSubjects, admin.aeMap);
+    ctx.shutdown.onShutdown('AE map server', () => aeMapServer.stop({ timeoutMs: 1_000 }));
+
+    const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forContext(ctx, admin), { logger: false, abortOnError: false, bodyParser: false });
+    app.set('trust proxy', false);
+    const origins = config.http.cors.allowedOrigins;
+    if (origins.length > 0) {
+      app.enableCors({
+        origin: origins.includes('*') ? true : origins,
+        methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'Accept'],
+        exposedHeaders: ['Content-Type', 'Content-Length', 'WWW-Authenticate'],
+        maxAge: 600,
+      });
+    }
+    app.use(auditMiddleware(admin.audit, ctx.logger));
+    app.use('/api', jsonBodies(config.http.maxJsonBytes));
+    app.useGlobalGuards(new AuthGuard(enabled, admin.tokens));
     app.useGlobalFilters(new ProblemJsonFilter(ctx.logger));
-    await app.listen(ctx.config.http.port, ctx.config.http.host);
+    await app.listen(config.http.port, config.http.host);
     const port = (app.getHttpServer().address() as AddressInfo).port;
-    ctx.logger.info({ port }, 'HTTP listening');
+    ctx.logger.info({ port, auth: enabled }, 'HTTP listening');
     ctx.shutdown.onShutdown('admin-api', () => app.close());
+    // Listeners that started before us run on the configured entries: tell them to load the table.
+    await announceAeMapChanged(bus, admin.aeMapSubjects, ctx.logger).catch((err: unknown) => ctx.logger.warn({ err }, 'AE map change notice failed'));
     return { httpPort: port };
   },
 };

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { ServiceContext } from '@pacs/runtime';
 import type { Response } from 'express';
+import { Public } from './auth/auth';
 import { SERVICE_CONTEXT } from './tokens';
 
 /** Kubernetes probes: /healthz is liveness (the process answers), /readyz readiness. */
 @Controller()
+@Public()
 export class HealthController {
   constructor(@Inject(SERVICE_CONTEXT) private readonly ctx: ServiceContext) {}
 

@@ -43,11 +43,16 @@ const empty = (status: number, errorComment: string): RetrieveResult => ({ compl
  */
 export type TierObjectStores = (tier: string) => Promise<ObjectStore>;
 
+/** The AE map as it is now (the live, database-backed source reloads it while we run). */
+export interface CurrentAeMap {
+  current(): AeMap;
+}
+
 export class QrScp {
   constructor(
     private readonly client: QrClient,
     private readonly objects: TierObjectStores,
-    private readonly aeMap: AeMap,
+    private readonly aeMap: CurrentAeMap,
     private readonly negotiations: QrNegotiations,
     private readonly options: QrScpOptions,
     private readonly tracer: Tracer,
@@ -64,7 +69,7 @@ export class QrScp {
   }
 
   private permitted(callingAe: string, permission: AePermission): boolean {
-    const entry = this.aeMap.lookup(callingAe);
+    const entry = this.aeMap.current().lookup(callingAe);
     return entry ? entry[permission] : this.options.acceptUnknownCallingAe;
   }
 
@@ -101,7 +106,7 @@ export class QrScp {
     const log = this.logger.child({ assocId: req.association.id, callingAe: req.association.callingAeTitle, destination: req.moveDestination });
     if (!this.permitted(req.association.callingAeTitle, 'retrieve')) return empty(Status.NotAuthorized, `${req.association.callingAeTitle} may not retrieve`);
     // PS3.4 C.4.2.1.4.1: the destination must be known, with an address (exact AE map entry).
-    const destination = this.aeMap.destination(req.moveDestination);
+    const destination = this.aeMap.current().destination(req.moveDestination);
     if (!destination || !destination.retrieve || destination.host === '' || destination.port === 0) {
       log.warn('C-MOVE destination unknown');
       return empty(Status.MoveDestinationUnknown, `move destination ${req.moveDestination.slice(0, 16)} unknown`);

@@ -3,7 +3,6 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import {
   DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
 } from '@pacs/dicom';
-import { AeMap } from '@pacs/domain';
 import { ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
 import { IndexLagMonitor } from './index-lag-monitor';
 import { importRulesFromConfig } from './import-rules-config';
@@ -47,7 +46,9 @@ export const scpListenerService: PacsService = {
       failed: (status) => storeFailures.add(1, { status: `0x${status.toString(16).padStart(4, '0')}` }),
     });
 
-    const aeMap = new AeMap(config.aeMap);
+    // The live AE map (issue 6): the database table, asked from admin-api over the bus and
+    // reloaded on every edit; the configured entries until it answers.
+    const aeMap = await ctx.infra.aeMap();
     // Q/R (issue 6): C-FIND/C-MOVE/C-GET answered by qr-service over the bus, sub-operations sent from here.
     const qrNegotiations = new QrNegotiations();
     const qrScp = new QrScp(
@@ -67,7 +68,7 @@ export const scpListenerService: PacsService = {
     const basePolicy = defaultAcceptancePolicy({
       aeTitle: config.dicom.aeTitle,
       acceptUnknownCallingAe: config.dicom.acceptUnknownCallingAe,
-      callingAeCheck: (calling) => aeMap.lookup(calling) !== undefined,
+      callingAeCheck: (calling) => aeMap.current().lookup(calling) !== undefined,
       maxPduLength: config.dicom.maxPduLength,
     });
     const policy = { ...basePolicy, extendedNegotiation: answerQrExtendedNegotiation };
@@ -77,7 +78,7 @@ export const scpListenerService: PacsService = {
       ...qrScp.handlers(span),
       store: (req) =>
         traced(ctx, span, 'C-STORE', { 'dicom.sop_instance_uid': req.sopInstanceUid, 'dicom.sop_class_uid': req.sopClassUid }, async () => {
-          if (!config.dicom.acceptUnknownCallingAe && !aeMap.allows(req.association.callingAeTitle, 'store')) {
+          if (!config.dicom.acceptUnknownCallingAe && !aeMap.current().allows(req.association.callingAeTitle, 'store')) {
             req.dataSet.resume();
             return { status: Status.NotAuthorized, errorComment: `${req.association.callingAeTitle} may not store here` };
           }

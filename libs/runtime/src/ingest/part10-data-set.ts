@@ -1,0 +1,69 @@
+// A stored Part 10 object (PS3.10 §7.1) as the data set a C-STORE sub-operation sends: the
+// preamble, "DICM" and group 0002 are read and dropped, the rest streams on as read, never
+// whole in memory.
+import { Readable } from 'node:stream';
+import { readFileMetaInformation, type FileMetaInformation } from '@pacs/dicom';
+
+/** File meta information larger than this is not something we wrote. */
+const MAX_META_BYTES = 1024 * 1024;
+
+export class StoredObjectError extends Error {
+  override readonly name = 'StoredObjectError';
+}
+
+/** PS3.10 §7.1: preamble, "DICM", then (0002,0000) File Meta Information Group Length (UL). */
+const GROUP_LENGTH_END = 128 + 4 + 12;
+/** Without a group length to go by, read this much (or the whole object) before parsing. */
+const WITHOUT_GROUP_LENGTH = 64 * 1024;
+
+/** Bytes to hold before the file meta can be parsed in one go: all of group 0002 and the next tag. */
+function bytesNeeded(bytes: Buffer): number {
+  if (bytes.length < GROUP_LENGTH_END) return GROUP_LENGTH_END;
+  const isGroupLength = bytes.readUInt16LE(132) === 0x0002 && bytes.readUInt16LE(134) === 0x0000 && bytes.toString('latin1', 136, 138) === 'UL';
+  return isGroupLength ? GROUP_LENGTH_END + bytes.readUInt32LE(140) + 8 : WITHOUT_GROUP_LENGTH;
+}
+
+function parseMeta(bytes: Buffer): ReturnType<typeof readFileMetaInformation> {
+  try {
+    return readFileMetaInformation(bytes);
+  } catch (err) {
+    throw new StoredObjectError(`stored object is not a Part 10 file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export async function part10DataSet(source: Readable): Promise<{ meta: FileMetaInformation; dataSet: Readable }> {
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (!next.done) {
+        chunks.push(next.value);
+        length += next.value.length;
+      }
+      const bytes = Buffer.concat(chunks, length);
+      const needed = bytesNeeded(bytes);
+      if (needed > MAX_META_BYTES) throw new StoredObjectError(`file meta information longer than ${MAX_META_BYTES} bytes`);
+      if (!next.done && length < needed) continue;
+      const parsed = parseMeta(bytes);
+      const first = bytes.subarray(parsed.dataSetOffset);
+      const dataSet = Readable.from(dataSetChunks(first, next.done ? undefined : iterator), { objectMode: false });
+      // A sub-operation that stops reading (failed, aborted) releases the storage stream too.
+      dataSet.once('close', () => source.destroy());
+      return { meta: parsed.meta, dataSet };
+    }
+  } catch (err) {
+    source.destroy();
+    throw err;
+  }
+}
+
+async function* dataSetChunks(first: Buffer, rest: AsyncIterator<Buffer> | undefined): AsyncGenerator<Buffer> {
+  if (first.length > 0) yield first;
+  while (rest) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
