@@ -12,13 +12,41 @@ export async function fsyncDirectory(path: string): Promise<void> {
   }
 }
 
-/** Writes the whole buffer: a single write() may accept fewer bytes than offered. */
-export async function writeFully(handle: FileHandle, chunk: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.length) {
-    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-    offset += bytesWritten;
+/** Writes every buffer in order with as few writev calls as the kernel allows. */
+export async function writeAllFully(handle: FileHandle, buffers: readonly Uint8Array[]): Promise<void> {
+  let pending = buffers.filter((b) => b.length > 0);
+  while (pending.length > 0) {
+    let { bytesWritten } = await handle.writev(pending);
+    // A short write: drop what went out, keep the rest of a partly written buffer.
+    const rest: Uint8Array[] = [];
+    for (const b of pending) {
+      if (bytesWritten >= b.length) bytesWritten -= b.length;
+      else {
+        rest.push(bytesWritten > 0 ? b.subarray(bytesWritten) : b);
+        bytesWritten = 0;
+      }
+    }
+    pending = rest;
   }
+}
+
+/**
+ * Groups the chunks of a stream into batches of at least `bytes` (the last one smaller), so a
+ * stream of small chunks (16 KiB P-DATA fragments) costs one write per batch, not per chunk.
+ */
+export async function* coalesced(chunks: AsyncIterable<Uint8Array>, bytes: number): AsyncGenerator<Uint8Array[]> {
+  let batch: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    batch.push(chunk);
+    size += chunk.length;
+    if (size >= bytes) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /**

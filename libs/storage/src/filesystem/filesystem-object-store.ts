@@ -19,10 +19,13 @@ import type { ByteRange, ObjectHead, ObjectListEntry, ObjectStore, PutObjectOpti
 import { asPutFailure } from '../put-failure';
 import { DEFAULT_CONTENT_TYPE, validatePutOptions } from '../put-options';
 import { withTypedErrors } from '../typed-read-stream';
-import { fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeFully } from './durable-fs';
+import { coalesced, fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeAllFully } from './durable-fs';
 import { errnoOf, isMissingPath, mapFsError } from './fs-errors';
 import { encodeObjectRecord, readObjectRecord } from './object-record';
 import { walkSorted } from './sorted-walk';
+
+/** Bytes gathered before one writev: a few syscalls per object instead of one per 16 KiB fragment. */
+const WRITE_BATCH_BYTES = 256 * 1024;
 
 export interface FilesystemObjectStoreOptions {
   /**
@@ -81,8 +84,8 @@ export class FilesystemObjectStore implements ObjectStore {
       const digest = new DigestTransform(key, valid.size);
       try {
         await pipeline(source, digest, async (chunks: AsyncIterable<Buffer>) => {
-          for await (const chunk of chunks) {
-            await writeFully(sink, chunk).catch((error: unknown) => {
+          for await (const batch of coalesced(chunks, WRITE_BATCH_BYTES)) {
+            await writeAllFully(sink, batch).catch((error: unknown) => {
               throw mapFsError(this.describe(), error, key);
             });
           }
