@@ -56,6 +56,16 @@ export function decodeAeMap(data: Uint8Array): AeMapEntry[] {
 }
 
 /** Reads the table directly (a process with the database). */
+/**
+ * Writes the configured entries into the table (the configuration wins for its titles; entries
+ * added over the API stay). Every process with the database does it at start, so a configured
+ * destination is known even before admin-api runs; two processes seeding at once may collide on
+ * the unique title, and the second try then finds the rows in place.
+ */
+export async function seedConfiguredAeMap(repository: AeMapRepository, entries: readonly AeMapEntry[]): Promise<void> {
+  await repository.seedFromConfig(entries).catch(() => repository.seedFromConfig(entries));
+}
+
 export function databaseAeMapLoader(repository: AeMapRepository): AeMapLoader {
   return async () => (await repository.list()).map(({ aeTitle, host, port, tls, store, query, retrieve, preferredTransferSyntax, description }) => ({
     aeTitle, host, port, tls, store, query, retrieve,

@@ -4,7 +4,7 @@ import type { HealthRegistry, Logger, PacsConfig, Shutdown } from '@pacs/platfor
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FilesystemObjectStore, S3ObjectStore, type ObjectStore } from '@pacs/storage';
-import { AeMapSource, aeMapSubjects, busAeMapLoader, databaseAeMapLoader } from './ae-map-source';
+import { AeMapSource, aeMapSubjects, busAeMapLoader, databaseAeMapLoader, seedConfiguredAeMap } from './ae-map-source';
 
 /** Maps the configuration onto the persistence adapter's connection settings. */
 export function databaseOptions(config: PacsConfig, service: string): DatabaseOptions {
@@ -94,21 +94,18 @@ export class Infrastructure {
 
   /**
    * The live AE map of this process (one per process, shared by its services). A process that
-   * opened the database reads the table; one without it (the listener) asks admin-api over the
-   * bus. Reloaded on every change notice from admin-api and every aeMapReloadMs.
+   * opened the database seeds the configured entries and reads the table; one without it (the
+   * listener) asks admin-api over the bus. Reloaded on every change notice from admin-api and
+   * every aeMapReloadMs.
    */
   aeMap(): Promise<AeMapSource> {
     this.aeMapSource ??= (async () => {
       const bus = await this.bus();
       const subjects = aeMapSubjects(this.config.bus.streamPrefix);
       const db = this.db;
-      let repository: AeMapRepository | undefined;
-      const fromBus = busAeMapLoader(bus, subjects);
-      const loader = async () => {
-        if (!db) return fromBus();
-        repository ??= new AeMapRepository(await db);
-        return databaseAeMapLoader(repository)();
-      };
+      const repository = db ? new AeMapRepository(await db) : undefined;
+      if (repository) await seedConfiguredAeMap(repository, this.config.aeMap);
+      const loader = repository ? databaseAeMapLoader(repository) : busAeMapLoader(bus, subjects);
       const source = new AeMapSource(loader, {
         initial: this.config.aeMap,
         reloadMs: this.config.aeMapReloadMs,

@@ -1,6 +1,6 @@
 // Wiring of the tier and forwarding part of the archiver (issue 8): the job worker (every
 // replica), the outbox pump (every replica), the scheduler (the leader only) and metrics.
-import { AeMap, compileForwardRules, InvalidForwardRuleError } from '@pacs/domain';
+import { compileForwardRules, InvalidForwardRuleError } from '@pacs/domain';
 import { AdvisoryLeaderLock, ArchiveOutbox, ForwardRuleRepository, TierLocationRepository, TypeOrmJobQueue, TypeOrmSettingsRepository } from '@pacs/persistence';
 import { ConfigError } from '@pacs/platform';
 import type { ServiceContext } from '@pacs/runtime';
@@ -37,8 +37,10 @@ export async function startArchiveTiers(ctx: ServiceContext): Promise<void> {
   const rulesRepository = new ForwardRuleRepository(db);
   await rulesRepository.seedFromConfig(config.archiver.forwardRules);
 
-  // The live (database) AE map replaces this when it exists: anything with destination(aeTitle).
-  const destinations: ForwardDestinations = new AeMap(config.aeMap);
+  // The live AE map (database table, reloaded on every edit): a destination added through
+  // admin-api is used by the next attempt of a job waiting for it, with no restart.
+  const aeMap = await ctx.infra.aeMap();
+  const destinations: ForwardDestinations = { destination: (aeTitle) => aeMap.current().destination(aeTitle) };
   for (const rule of config.archiver.forwardRules) {
     if (!destinations.destination(rule.destination)?.host) logger.warn({ rule: rule.name, destination: rule.destination }, 'forwarding destination not in the AE map (yet): its jobs retry until it is');
   }
