@@ -8,6 +8,7 @@
 // (default PEER_PORT+1000), BENCH_S3_PORT (default PEER_PORT+3000), BENCH_INDEXERS (1),
 // BENCH_LOG_LEVEL (info), BENCH_DIST (the built apps; default dist/), BENCH_NODE_OPTIONS (extra
 // node flags for the PACS processes, e.g. --cpu-prof --cpu-prof-dir=DIR).
+// The database schema name is written to PEER_DIR/schema.
 // Usage (from the repository root): node --import tsx bench/pacs-cluster.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +47,8 @@ const bucket = `pacs-bench-${suffix}`;
 const callingAes = ['BENCHSCU', 'STORESCU', 'FINDSCU', 'MOVESCU', 'GETSCU', 'ECHOSCU'];
 const configFile = join(peerDir, 'pacs-cluster.yaml');
 mkdirSync(peerDir, { recursive: true });
+// Where tools that work on the peer's index (bench/find-scale.sh bulk-loads it) find its schema.
+writeFileSync(join(peerDir, 'schema'), `${schema}\n`);
 writeFileSync(
   configFile,
   [
@@ -167,7 +170,7 @@ try {
   console.error(`pacs-cluster: creating bucket ${bucket} failed: ${(err as Error).message}`);
   await shutdown(1);
 }
-start('admin-api', app('admin-api'), { PACS_HTTP__PORT: String(httpPort), PACS_HTTP__HOST: '127.0.0.1' });
+start('admin-api', app('admin-api'), { PACS_HTTP__PORT: String(httpPort), PACS_HTTP__HOST: '127.0.0.1', PACS_HTTP__AUTH__ENABLED: 'false' });
 for (let i = 0; i < indexers; i++) start('indexer', app('indexer'), { PACS_HTTP__PORT: '0', PACS_HTTP__HOST: '127.0.0.1' });
 start('qr-service', app('qr-service'), { PACS_HTTP__PORT: '0', PACS_HTTP__HOST: '127.0.0.1' });
 start('scp-listener', app('scp-listener'), { PACS_HTTP__PORT: '0', PACS_HTTP__HOST: '127.0.0.1' });
