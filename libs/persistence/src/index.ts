@@ -12,8 +12,8 @@ export type { QueryRepository, QuerySettings } from './repositories/query.reposi
 export { STUDY_SORT_ORDERS, type StudySortOrder } from './repositories/query-sql';
 export type { DataSource } from 'typeorm';
 export {
-  TypeOrmJobQueue,
-  type JobQueue, type NewJob, type ClaimedJob, type JobCount, type JobRow, type JobState,
+  TypeOrmJobQueue, JOB_STATES,
+  type JobQueue, type NewJob, type ClaimedJob, type JobCount, type JobRow, type JobState, type JobView, type JobFilter, type CancelOutcome,
 } from './repositories/archive-job-queue';
 export {
   TierLocationRepository,

@@ -2,10 +2,14 @@
 // (FOR UPDATE SKIP LOCKED, the same SQL on PostgreSQL and PGlite). A job whose worker died is
 // claimed again once its lease ran out; a job in state done or failed is never claimed again.
 // Every state change names the lease owner, so a worker that lost its lease changes nothing.
+// An operator may cancel a queued or running job; cancelled is final like done and failed, and
+// the worker of a cancelled running job changes nothing either (its state is no longer 'running').
 import type { DataSource } from 'typeorm';
 import { inTransaction, type Sql } from '../sql-transaction';
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed';
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
 
 export interface NewJob {
   kind: string;
@@ -47,6 +51,20 @@ export interface JobRow extends ClaimedJob {
   finishedAt: Date | null;
 }
 
+/** A job as the admin API shows it. */
+export interface JobView extends JobRow {
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface JobFilter {
+  state?: JobState;
+  kind?: string;
+}
+
+/** cancel(): the job now cancelled, the job already finished (unchanged), or no such job. */
+export type CancelOutcome = { outcome: 'cancelled'; job: JobView } | { outcome: 'finished'; job: JobView } | { outcome: 'unknown' };
+
 export interface JobQueue {
   /** True when a job was added or joined. */
   enqueue(job: NewJob): Promise<boolean>;
@@ -63,6 +81,11 @@ export interface JobQueue {
   counts(): Promise<JobCount[]>;
   /** Jobs of a kind whose target starts with `targetPrefix`, newest first (status views, tests). */
   list(kind: string, targetPrefix?: string, limit?: number): Promise<JobRow[]>;
+  /** A page of jobs, newest first, and how many match. */
+  find(filter: JobFilter, limit: number, offset: number): Promise<{ items: JobView[]; total: number }>;
+  get(id: string): Promise<JobView | undefined>;
+  /** Ends a queued or running job as cancelled (its worker, if any, can no longer record anything). */
+  cancel(id: string): Promise<CancelOutcome>;
 }
 
 /** UPDATE … RETURNING rows (TypeORM's plain query() answers [rows, count] for UPDATE). */
@@ -90,8 +113,20 @@ interface RawJob {
   finished_at: Date | null;
 }
 
+interface RawJobView extends RawJob {
+  created_at: Date;
+  updated_at: Date;
+}
+
 const claimed = (r: RawJob): ClaimedJob => ({ id: r.id, kind: r.kind, target: r.target, payload: r.payload, attempts: r.attempts, maxAttempts: r.max_attempts });
 const RETURNING = `"id"::text AS id, "kind", "target", "state", "payload", "attempts", "max_attempts", "next_run_at", "lease_owner", "last_error", "last_attempt_at", "finished_at"`;
+const VIEW = `${RETURNING}, "created_at", "updated_at"`;
+
+const row = (r: RawJob): JobRow => ({
+  ...claimed(r), state: r.state, nextRunAt: new Date(r.next_run_at), leaseOwner: r.lease_owner, lastError: r.last_error,
+  lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at) : null, finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+});
+const view = (r: RawJobView): JobView => ({ ...row(r), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at) });
 
 /** Adds a job inside the caller's transaction (the outbox drain enqueues with its delete). */
 export async function enqueueJobIn(sql: Sql, job: NewJob): Promise<boolean> {
@@ -244,9 +279,33 @@ export class TypeOrmJobQueue implements JobQueue {
       `SELECT ${RETURNING} FROM "archive_job" WHERE "kind" = $1::text AND starts_with("target", $2::text) ORDER BY "id" DESC LIMIT $3::int`,
       [kind, targetPrefix, limit],
     );
-    return rows.map((r) => ({
-      ...claimed(r), state: r.state, nextRunAt: new Date(r.next_run_at), leaseOwner: r.lease_owner, lastError: r.last_error,
-      lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at) : null, finishedAt: r.finished_at ? new Date(r.finished_at) : null,
-    }));
+    return rows.map(row);
+  }
+
+  async find(filter: JobFilter, limit: number, offset: number): Promise<{ items: JobView[]; total: number }> {
+    const where = `("state" = $1::text OR $1::text IS NULL) AND ("kind" = $2::text OR $2::text IS NULL)`;
+    const params = [filter.state ?? null, filter.kind ?? null];
+    const [rows, counted]: [RawJobView[], { n: number }[]] = await Promise.all([
+      this.db.query(`SELECT ${VIEW} FROM "archive_job" WHERE ${where} ORDER BY "id" DESC LIMIT $3::int OFFSET $4::int`, [...params, limit, offset]),
+      this.db.query(`SELECT count(*)::int AS n FROM "archive_job" WHERE ${where}`, params),
+    ]);
+    return { items: rows.map(view), total: counted[0]?.n ?? 0 };
+  }
+
+  async get(id: string): Promise<JobView | undefined> {
+    const rows: RawJobView[] = await this.db.query(`SELECT ${VIEW} FROM "archive_job" WHERE "id" = $1::bigint`, [id]);
+    return rows[0] ? view(rows[0]) : undefined;
+  }
+
+  async cancel(id: string): Promise<CancelOutcome> {
+    const [cancelled] = await write<RawJobView>(
+      this.db,
+      `UPDATE "archive_job" SET "state" = 'cancelled', "finished_at" = now(), "updated_at" = now(), "lease_until" = NULL
+       WHERE "id" = $1::bigint AND "state" IN ('queued', 'running') RETURNING ${VIEW}`,
+      [id],
+    );
+    if (cancelled) return { outcome: 'cancelled', job: view(cancelled) };
+    const job = await this.get(id);
+    return job ? { outcome: 'finished', job } : { outcome: 'unknown' };
   }
 }

@@ -63,6 +63,8 @@ export const httpSchema = z
       .default({}),
     maxUploadBytes: z.number().int().min(1024).default(1024 * 1024 * 1024).describe('Largest STOW-RS request body, bytes; larger uploads get 413 and store nothing'),
     maxJsonBytes: z.number().int().min(1024).default(1024 * 1024).describe('Largest JSON request body of the admin API, bytes'),
+    uiDir: z.string().min(1).default('dist/web-ui').describe('Directory of the built web UI (npm run build writes dist/web-ui), served at /; relative paths resolve against the working directory'),
+    ohifUrl: z.string().url().optional().describe('Base URL of an OHIF viewer reading this DICOMweb service; the web UI links studies to <ohifUrl>/viewer?StudyInstanceUIDs=...'),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '@pacs/platform';
-import { announceAeMapChanged, serveAeMap, type PacsService, type ServiceContext } from '@pacs/runtime';
+import { announceAeMapChanged, seedConfiguredAeMap, serveAeMap, type PacsService, type ServiceContext } from '@pacs/runtime';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { adminContext, type AdminContext } from './admin-context';
@@ -16,12 +16,15 @@ import { QidoController } from './dicomweb/qido.controller';
 import { StowController } from './dicomweb/stow.controller';
 import { WadoController } from './dicomweb/wado.controller';
 import { HealthController } from './health.controller';
+import { JobsController } from './jobs/jobs.controller';
 import { sendProblem } from './http-problem';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
+import { RenderedController } from './render/rendered.controller';
 import { StatisticsController } from './statistics.controller';
 import { StatusController } from './status.controller';
 import { ADMIN_CONTEXT, SERVICE_CONTEXT } from './tokens';
+import { serveWebUi } from './ui/serve-web-ui';
 
 @Module({})
 class AdminApiModule {
@@ -31,6 +34,8 @@ class AdminApiModule {
       controllers: [
         HealthController, StatusController, StatisticsController, AeMapController, TokensController, AuditController, BrowseController,
         QidoController, WadoController, StowController, OpenApiController,
+        JobsController,
+        RenderedController,
       ],
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }, { provide: ADMIN_CONTEXT, useValue: admin }],
     };
@@ -78,7 +83,7 @@ export const adminApiService: PacsService = {
     if (config.http.auth.adminToken) await admin.tokens.ensure({ name: BOOTSTRAP_TOKEN_NAME, role: 'admin', sha256: hashToken(config.http.auth.adminToken) });
     // The AE map: configuration entries seeded (the configuration wins for them), then served to
     // processes without the database (the listener) and announced to those already running.
-    await admin.aeMap.seedFromConfig(config.aeMap).catch(() => admin.aeMap.seedFromConfig(config.aeMap));
+    await seedConfiguredAeMap(admin.aeMap, config.aeMap);
     const aeMapServer = await serveAeMap(bus, admin.aeMapSubjects, admin.aeMap);
     ctx.shutdown.onShutdown('AE map server', () => aeMapServer.stop({ timeoutMs: 1_000 }));
 
@@ -98,6 +103,7 @@ export const adminApiService: PacsService = {
     app.use('/api', jsonBodies(config.http.maxJsonBytes));
     app.useGlobalGuards(new AuthGuard(enabled, admin.tokens));
     app.useGlobalFilters(new ProblemJsonFilter(ctx.logger));
+    serveWebUi(app, config.http.uiDir, { ohifUrl: config.http.ohifUrl });
     await app.listen(config.http.port, config.http.host);
     const port = (app.getHttpServer().address() as AddressInfo).port;
     ctx.logger.info({ port, auth: enabled }, 'HTTP listening');

@@ -10,7 +10,7 @@ export class Problem extends HttpException {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large',
-  415: 'Unsupported Media Type', 501: 'Not Implemented', 503: 'Service Unavailable',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 501: 'Not Implemented', 503: 'Service Unavailable',
 };
 
 export function httpTitle(status: number): string {

@@ -21,6 +21,18 @@ const wado = (summary: string, params: unknown[]) =>
   op(summary, 'viewer', { tags: ['WADO-RS'], parameters: params, responses: { 200: { description: 'multipart/related; type="application/dicom": the stored objects', content: { 'multipart/related': {} } }, 406: problem, ...errors } });
 const meta = (summary: string, params: unknown[]) =>
   op(summary, 'viewer', { tags: ['WADO-RS'], parameters: params, responses: { 200: { description: 'DICOM JSON array', content: { 'application/dicom+json': {} } }, ...errors } });
+const png = { description: 'image/png', content: { 'image/png': {} } };
+const rendered = (summary: string, params: unknown[]) =>
+  op(summary, 'viewer', {
+    tags: ['WADO-RS'],
+    parameters: [
+      ...params,
+      q('viewport', 'vw,vh: fit inside, keeping the aspect ratio (PS3.18 §8.3.5.1.3)'),
+      q('window', 'center,width[,linear|linear-exact|sigmoid] (PS3.18 §8.3.5.1.4); default the object\'s first Window Center/Width, else the frame\'s min/max'),
+    ],
+    responses: { 200: png, 406: { ...problem, description: 'Not image/png, or a compressed or unsupported image' }, ...errors },
+  });
+const JOB = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]*$' } };
 const S = p('study', 'Study Instance UID');
 const R = p('series', 'Series Instance UID');
 const I = p('instance', 'SOP Instance UID');
@@ -56,6 +68,20 @@ export const OPENAPI_DOCUMENT = {
       Series: { type: 'object', properties: { seriesInstanceUid: { type: 'string' }, studyInstanceUid: { type: 'string' }, modality: { type: ['string', 'null'] }, seriesNumber: { type: ['integer', 'null'] }, seriesDescription: { type: ['string', 'null'] }, numberOfInstances: { type: 'integer' } } },
       Instance: { type: 'object', properties: { sopInstanceUid: { type: 'string' }, sopClassUid: { type: 'string' }, instanceNumber: { type: ['integer', 'null'] }, rows: { type: ['integer', 'null'] }, columns: { type: ['integer', 'null'] }, numberOfFrames: { type: ['integer', 'null'] }, transferSyntaxUid: { type: 'string' }, size: { type: 'integer' }, receivedAt: { type: 'string' } } },
       Deleted: { type: 'object', properties: { deleted: { type: 'boolean' }, instances: { type: 'integer' } } },
+      SendRequest: {
+        type: 'object', required: ['destination', 'studyInstanceUid'], additionalProperties: false,
+        properties: { destination: { type: 'string', maxLength: 16, description: 'AE title in the AE map with host, port and retrieve allowed' }, studyInstanceUid: { type: 'string' }, seriesInstanceUid: { type: 'string', description: 'Send only this series' } },
+      },
+      Job: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, kind: { type: 'string', description: 'forward (send jobs and forwarding rules), mirror, move-study, cleanup-study, verify' }, target: { type: 'string' },
+          state: { enum: ['queued', 'running', 'done', 'failed', 'cancelled'] }, destination: { type: 'string' }, level: { enum: ['study', 'series', 'instance'] },
+          total: { type: 'integer', description: 'Instances the send job started with' }, remaining: { type: 'integer', description: 'Instances not yet taken by the destination (forward jobs)' },
+          attempts: { type: 'integer' }, maxAttempts: { type: 'integer' }, lastError: { type: ['string', 'null'] },
+          createdAt: { type: 'string' }, updatedAt: { type: 'string' }, finishedAt: { type: ['string', 'null'] },
+        },
+      },
     },
   },
   security: [{ bearer: [] }],
@@ -92,6 +118,21 @@ export const OPENAPI_DOCUMENT = {
     '/api/series/{uid}/instances': { get: op('Instances of a series', 'viewer', { parameters: [UID, ...paging], responses: { 200: json(page('Instance')), ...errors } }) },
     '/api/instances/{uid}': { get: op('One instance', 'viewer', { parameters: [UID], responses: { 200: json(ref('Instance')), ...errors } }), delete: op('Delete an instance from index and storage (audited)', 'operator', { parameters: [UID], responses: { 200: json(ref('Deleted')), ...errors } }) },
     '/api/instances/{uid}/file': { get: op('Download the stored object', 'viewer', { parameters: [UID], responses: { 200: { description: 'Part 10 file', content: { 'application/dicom': {} } }, ...errors } }) },
+    '/api/series/{uid}/thumbnail': { get: op('PNG thumbnail of a series: the middle instance\'s first frame fitted into 128×128', 'viewer', { parameters: [UID], responses: { 200: png, 406: problem, ...errors } }) },
+    '/api/jobs': {
+      get: op('Archive jobs, newest first', 'viewer', {
+        parameters: [q('state', 'queued, running, done, failed or cancelled'), q('kind', 'Job kind, e.g. forward'), ...paging.slice(0, 2)],
+        responses: { 200: json({ type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('Job') } } }), ...errors },
+      }),
+    },
+    '/api/jobs/send': {
+      post: op('Send a study or series to an AE by C-STORE (a job run by the archiver, retried while the destination is down; audited)', 'operator', {
+        requestBody: { content: { 'application/json': { schema: ref('SendRequest') } } },
+        responses: { 202: json(ref('Job'), 'Accepted: the job is queued'), 422: problem, ...errors },
+      }),
+    },
+    '/api/jobs/{id}': { get: op('One job with its progress', 'viewer', { parameters: [JOB], responses: { 200: json(ref('Job')), ...errors } }) },
+    '/api/jobs/{id}/cancel': { post: op('Cancel a queued or running job (audited)', 'operator', { parameters: [JOB], responses: { 200: json(ref('Job')), 409: problem, ...errors } }) },
     '/dicom-web/studies': {
       get: qido('QIDO-RS: search for studies'),
       post: op('STOW-RS: store instances (multipart/related; type="application/dicom")', 'operator', {
@@ -113,6 +154,10 @@ export const OPENAPI_DOCUMENT = {
     },
     '/dicom-web/studies/{study}/series/{series}/instances/{instance}/bulkdata/7fe00010': {
       get: op('WADO-RS: Pixel Data as bulk data (uncompressed objects)', 'viewer', { tags: ['WADO-RS'], parameters: [S, R, I], responses: { 200: { description: 'multipart/related; type="application/octet-stream"' }, 406: problem, ...errors } }),
+    },
+    '/dicom-web/studies/{study}/series/{series}/instances/{instance}/rendered': { get: rendered('WADO-RS: the first frame rendered as PNG (PS3.18 §10.4.1.1.3)', [S, R, I]) },
+    '/dicom-web/studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered': {
+      get: rendered('WADO-RS: one frame rendered as PNG (PS3.18 §10.4.1.1.3)', [S, R, I, { name: 'frame', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }]),
     },
     '/dicom-web/studies/{study}/metadata': { get: meta('WADO-RS: metadata of a study', [S]) },
     '/dicom-web/studies/{study}/series/{series}/metadata': { get: meta('WADO-RS: metadata of a series', [S, R]) },

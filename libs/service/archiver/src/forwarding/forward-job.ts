@@ -15,8 +15,13 @@ export interface ForwardPayload {
   rule: string;
   destination: string;
   level: string;
+  /** What is still to be sent: after a failed attempt only the instances the destination did not take. */
   instances: string[];
   retry: ForwardRetryConfig;
+  /** Instances the job started with (set by whoever enqueues it, e.g. a send job of the admin API), for progress. */
+  total?: number;
+  /** Instances taken by the destination in earlier attempts, for progress. */
+  sent?: number;
 }
 
 export interface ForwardJobOptions {
@@ -86,7 +91,7 @@ export class ForwardJob implements JobHandler {
     this.sent?.(sent);
     signal.throwIfAborted();
     if (failed.length > 0) {
-      throw new JobAttemptError(`${failed.length} of ${instances.length} instances not taken by ${payload.destination}`, { ...payload, instances: failed });
+      throw new JobAttemptError(`${failed.length} of ${instances.length} instances not taken by ${payload.destination}`, { ...payload, instances: failed, sent: (payload.sent ?? 0) + sent });
     }
     log.info({ instances: sent }, 'forwarded');
     return DONE;
