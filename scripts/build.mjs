@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 // Bundles each app's TypeScript entry point into one ESM file under dist/apps/<name>/main.js.
 // Workspace libraries (@pacs/*) are inlined through the tsconfig paths; npm packages stay
-// external and are resolved from node_modules at run time.
+// external and are resolved from node_modules at run time. The web UI (apps/web-ui, Vite) is
+// built into dist/web-ui: with no arguments, or when "web-ui" is named.
 import { build } from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
+import { buildWebUi } from './build-web-ui.mjs';
 
 const apps = readdirSync('apps', { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`apps/${d.name}/src/main.ts`))
   .map((d) => d.name);
-const wanted = process.argv.slice(2);
-const unknown = wanted.filter((a) => !apps.includes(a));
+const UI = 'web-ui';
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== UI && !apps.includes(a));
 if (unknown.length > 0) {
-  console.error(`build: unknown app(s) ${unknown.join(', ')}; known: ${apps.join(', ')}`);
+  console.error(`build: unknown app(s) ${unknown.join(', ')}; known: ${[...apps, UI].join(', ')}`);
   process.exit(2);
 }
-for (const app of wanted.length > 0 ? wanted : apps) {
+const wanted = args.filter((a) => a !== UI);
+for (const app of args.length > 0 ? wanted : apps) {
   await build({
     entryPoints: [`apps/${app}/src/main.ts`],
     outfile: `dist/apps/${app}/main.js`,
@@ -28,3 +32,4 @@ for (const app of wanted.length > 0 ? wanted : apps) {
     logLevel: 'warning',
   });
 }
+if (args.length === 0 || args.includes(UI)) await buildWebUi();

@@ -15,6 +15,7 @@ fi
 ./scripts/ensure-services.sh || fail "PostgreSQL or NATS JetStream is not reachable"
 
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit || fail "typecheck failed"
+npx tsc -p apps/web-ui/tsconfig.json --noEmit || fail "web UI typecheck failed"
 # The module-boundary rule reads Nx's cached project graph and silently skips itself without
 # one (a fresh checkout): compute the graph first so the rule always runs.
 echo "== lint"; npx nx show projects >/dev/null || fail "nx project graph failed"
