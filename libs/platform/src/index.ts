@@ -1,4 +1,4 @@
-export { configSchema, type RawConfig } from './config/schema';
+export { configSchema, forwardRuleSchema, type RawConfig } from './config/schema';
 export { loadConfig, redactConfig, type PacsConfig, type LoadConfigInput } from './config/load-config';
 export { ConfigError } from './config/config-error';
 export { createLogger, type Logger } from './logging/logger';

@@ -15,6 +15,7 @@ import { BrowseController } from './browse/browse.controller';
 import { QidoController } from './dicomweb/qido.controller';
 import { StowController } from './dicomweb/stow.controller';
 import { WadoController } from './dicomweb/wado.controller';
+import { ForwardRulesController } from './forward-rules/forward-rules.controller';
 import { HealthController } from './health.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { sendProblem } from './http-problem';
@@ -35,6 +36,7 @@ class AdminApiModule {
         HealthController, StatusController, StatisticsController, AeMapController, TokensController, AuditController, BrowseController,
         QidoController, WadoController, StowController, OpenApiController,
         JobsController,
+        ForwardRulesController,
         RenderedController,
       ],
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }, { provide: ADMIN_CONTEXT, useValue: admin }],

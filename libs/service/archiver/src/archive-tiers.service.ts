@@ -17,9 +17,6 @@ import { MoveStudyJob } from './tiers/move-study-job';
 import { readOrder, tierPlanOf } from './tiers/tier-config';
 import { VerifyJob } from './tiers/verify-job';
 
-/** How often the forwarding rules are read again from the database. */
-const RULES_REFRESH_MS = 5_000;
-
 export async function startArchiveTiers(ctx: ServiceContext): Promise<void> {
   const { config, logger } = ctx;
   const plan = tierPlanOf(config);
@@ -69,7 +66,7 @@ export async function startArchiveTiers(ctx: ServiceContext): Promise<void> {
     metrics,
   );
   const pump = new LocationEventPump(
-    outbox, plan, new ForwardRulesSource(rulesRepository, RULES_REFRESH_MS, logger),
+    outbox, plan, new ForwardRulesSource(rulesRepository, logger),
     { pollIntervalMs: a.pollIntervalMs, calledAe: config.dicom.aeTitle, maxAttempts: a.maxAttempts }, logger.child({ component: 'location-events' }),
   );
   const scheduler = new ArchiveScheduler(

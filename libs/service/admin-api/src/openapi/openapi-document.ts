@@ -132,6 +132,14 @@ export const OPENAPI_DOCUMENT = {
       }),
     },
     '/api/jobs/{id}': { get: op('One job with its progress', 'viewer', { parameters: [JOB], responses: { 200: json(ref('Job')), ...errors } }) },
+    '/api/forward-rules': {
+      get: op('Forwarding rules in evaluation order (source config or api)', 'viewer', { responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors } }),
+    },
+    '/api/forward-rules/{name}': {
+      get: op('One forwarding rule', 'viewer', { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }] }),
+      put: op('Create (201) or replace (200) a rule, shaped as archiver.forwardRules[]; applies to the next received objects; configured rules are 409 (audited)', 'admin', { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 200: json({ type: 'object' }), 201: json({ type: 'object' }, 'Created'), 409: problem, ...errors } }),
+      delete: op('Delete a rule created through the API (audited)', 'admin', { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json({ type: 'object' }), 409: problem, ...errors } }),
+    },
     '/api/jobs/{id}/cancel': { post: op('Cancel a queued or running job (audited)', 'operator', { parameters: [JOB], responses: { 200: json(ref('Job')), 409: problem, ...errors } }) },
     '/dicom-web/studies': {
       get: qido('QIDO-RS: search for studies'),

@@ -1,21 +1,21 @@
 // The forwarding rules that run: the database's (seeded from archiver.forwardRules at start,
-// editable there), compiled, re-read every few seconds so edits take effect without a restart.
+// edited through admin-api), compiled, and compiled again whenever the table changed, so an edit
+// applies to the next batch of received objects on every archiver replica without a restart.
 import { compileForwardRules, InvalidForwardRuleError, type CompiledForwardRule, type ForwardRuleConfig } from '@pacs/domain';
 import type { ForwardRuleRepository } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
 
 export class ForwardRulesSource {
-  private cached: { at: number; rules: CompiledForwardRule[] } | undefined;
+  private cached: { version: string; rules: CompiledForwardRule[] } | undefined;
 
   constructor(
     private readonly repository: ForwardRuleRepository,
-    private readonly refreshMs: number,
     private readonly logger: Logger,
   ) {}
 
   async current(): Promise<CompiledForwardRule[]> {
-    const now = Date.now();
-    if (this.cached && now - this.cached.at < this.refreshMs) return this.cached.rules;
+    const version = await this.repository.version();
+    if (this.cached?.version === version) return this.cached.rules;
     const stored = await this.repository.list();
     const rules: CompiledForwardRule[] = [];
     for (const row of stored) {
@@ -28,7 +28,7 @@ export class ForwardRulesSource {
         this.logger.error({ rule: row.name, err: err.message }, 'forwarding rule skipped: invalid');
       }
     }
-    this.cached = { at: now, rules };
+    this.cached = { version, rules };
     return rules;
   }
 }
