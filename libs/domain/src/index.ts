@@ -5,3 +5,6 @@ export * from './import-rules';
 export * from './query';
 export * from './tiers';
 export * from './forwarding';
+export * from './deidentify';
+export * from './study-rewrite';
+export * from './events/association-summary';

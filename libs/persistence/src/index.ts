@@ -30,3 +30,7 @@ export {
   type Page, type Paging, type PatientFilter, type StudyFilter, type PatientSummary, type StudySummary, type StudyDetail,
   type SeriesSummary, type InstanceSummary, type ObjectToRead,
 } from './repositories/browse.repository';
+export {
+  ChangeLogRepository, CHANGE_LEVELS,
+  type Change, type ChangeKind, type ChangeLevel, type ChangePage, type PublishRound, type PublishOptions as ChangePublishOptions,
+} from './repositories/change-log.repository';

@@ -10,3 +10,4 @@ export {
 export { StoreScp, type IncomingStore, type StoreOutcome, type StoreScpOptions, type StoreScpMetrics } from './ingest/store-scp';
 export { DataSetEndCheck, checkedToEnd } from './ingest/data-set-end-check';
 export { part10DataSet, StoredObjectError } from './ingest/part10-data-set';
+export { importedDataSet } from './ingest/imported-data-set';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../index-model/duplicate-policy';
 
 // The "instance.received" event: published by the listener once an object is durably stored,
 // consumed by the indexer. It carries the header (the data set up to Pixel Data) so the
@@ -42,6 +43,9 @@ export interface InstanceReceived {
   calledAe: string;
   peer: string;
   receivedAt: string;
+  /** A deliberate rewrite of an instance (admin modify, merge, anonymize): the duplicate policy
+   *  the indexer applies to it instead of ingest.duplicatePolicy ("replace": the new object wins). */
+  duplicatePolicy?: DuplicatePolicy;
   /** The data set up to Pixel Data in transferSyntaxUid (inflated when deflated), base64;
    *  absent when it exceeded the configured cap, then the indexer reads the object. */
   header?: string;
@@ -83,5 +87,6 @@ export function decodeInstanceReceived(data: Uint8Array): InstanceReceived {
   }
   if (typeof e['size'] !== 'number' || !Number.isSafeInteger(e['size']) || e['size'] < 0) throw new InvalidEventError('instance.received: size invalid');
   if (e['header'] !== undefined && typeof e['header'] !== 'string') throw new InvalidEventError('instance.received: header invalid');
+  if (e['duplicatePolicy'] !== undefined && !DUPLICATE_POLICIES.includes(e['duplicatePolicy'] as DuplicatePolicy)) throw new InvalidEventError('instance.received: duplicatePolicy invalid');
   return e as unknown as InstanceReceived;
 }

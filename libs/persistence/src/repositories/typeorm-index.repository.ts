@@ -196,6 +196,8 @@ export class TypeOrmIndexRepository implements IndexRepository {
          SELECT count(*)::int AS n FROM d`,
         [study.id],
       );
+      // Series before their study (not by cascade), so the change log's deleted-series rows still find their study.
+      await sql.query(`DELETE FROM "series" WHERE "study_fk" = $1::bigint`, [study.id]);
       await sql.query(`DELETE FROM "study" WHERE "id" = $1::bigint`, [study.id]);
       await recount(sql, { patients: [study.patient_fk] });
       return { deleted: true, instances: deleted?.n ?? 0, objects: objects.map(({ tier, key }) => ({ tier, key })) };

@@ -52,6 +52,20 @@ export const httpSchema = z
           .min(20, 'at least 20 characters')
           .optional()
           .describe('Bootstrap admin token (secret; set it from the environment, PACS_HTTP__AUTH__ADMINTOKEN); kept in the token table, hashed, as the token named "bootstrap-admin"'),
+        oidc: z
+          .object({
+            issuer: z.string().url().describe('OpenID Connect issuer; a Bearer JWT must carry it as iss, and its discovery document gives the JWKS unless jwksUri is set'),
+            audience: z.string().min(1).describe('Required aud of a Bearer JWT (the client ID of this API at the identity provider)'),
+            jwksUri: z.string().url().optional().describe('JWKS URL of the signing keys (default: jwks_uri of <issuer>/.well-known/openid-configuration)'),
+            roleClaim: z.string().min(1).default('roles').describe('Claim holding the roles (a string or an array; dotted path for nested claims, e.g. realm_access.roles)'),
+            roleMapping: z
+              .record(z.string(), z.enum(['viewer', 'operator', 'admin']))
+              .optional()
+              .describe('Identity-provider role -> PACS role; absent: roles named viewer, operator and admin are taken as they are'),
+          })
+          .strict()
+          .optional()
+          .describe('Accept OIDC access tokens (JWT, validated against the issuer\'s keys) besides API tokens; the highest mapped role counts'),
       })
       .strict()
       .default({}),
@@ -65,6 +79,12 @@ export const httpSchema = z
     maxJsonBytes: z.number().int().min(1024).default(1024 * 1024).describe('Largest JSON request body of the admin API, bytes'),
     uiDir: z.string().min(1).default('dist/web-ui').describe('Directory of the built web UI (npm run build writes dist/web-ui), served at /; relative paths resolve against the working directory'),
     ohifUrl: z.string().url().optional().describe('Base URL of an OHIF viewer reading this DICOMweb service; the web UI links studies to <ohifUrl>/viewer?StudyInstanceUIDs=...'),
+    maxRewriteInstances: z
+      .number()
+      .int()
+      .min(1)
+      .default(5_000)
+      .describe('Most instances one study modify, anonymize or merge request rewrites (it answers when all are stored and indexed); larger studies get 413'),
   })
   .strict();
 
@@ -358,6 +378,8 @@ export const archiverSchema = z
       .default({}),
     forwardConnectTimeoutMs: durationMs.min(100).default(30_000).describe('Longest wait for a forwarding destination to accept the association'),
     forwardRules: z.array(forwardRuleSchema).default([]).describe('Forwarding rules (Conquest ExportConverters) seeded into the database at start'),
+    stableStudyMs: durationMs.default(60_000).describe('A study with no new instance for this long gets a study-stable change (change feed, <prefix>.changes.study-stable), once per quiet period'),
+    changeRetentionDays: z.number().int().min(1).default(30).describe('Change feed rows (GET /api/changes) older than this many days are removed once published'),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import {
 } from '@pacs/dicom';
 import {
   ImportRuleFailedError, encodeInstanceReceived, instanceReceivedMsgId, objectKey,
-  type ImportDecision, type ImportRules, type InstanceReceived,
+  type DuplicatePolicy, type ImportDecision, type ImportRules, type InstanceReceived,
 } from '@pacs/domain';
 import { StreamFullError, StreamNotFoundError, type Bus } from '@pacs/messaging';
 import type { Logger } from '@pacs/platform';
@@ -27,6 +27,8 @@ export interface IncomingStore {
   dataSet: Readable;
   /** STOW-RS to /studies/{study} (PS3.18 §10.5.1): an instance of another study is refused. */
   expectedStudyInstanceUid?: string;
+  /** A deliberate rewrite (admin modify/merge/anonymize): the indexer's duplicate policy for it. */
+  duplicatePolicy?: DuplicatePolicy;
 }
 
 export interface StoreOutcome {
@@ -34,6 +36,8 @@ export interface StoreOutcome {
   errorComment?: string;
   /** (0000,0901): the attributes an import rule coerced, with status 0xB000. */
   offendingElements?: number[];
+  /** The object stored and announced (on success). */
+  stored?: { key: string; digest: string; size: number };
 }
 
 export interface StoreScpOptions {
@@ -101,9 +105,9 @@ export class StoreScp {
       log.debug({ key: outcome.key, size: outcome.size }, 'stored');
       // PS3.4 B.2.3: stored, but not as sent.
       if (imported.coerced.length > 0) {
-        return { status: Status.CoercionOfDataElements, errorComment: `coerced by import rules: ${imported.coerced.map(formatTag).join(' ')}`, offendingElements: imported.coerced };
+        return { status: Status.CoercionOfDataElements, errorComment: `coerced by import rules: ${imported.coerced.map(formatTag).join(' ')}`, offendingElements: imported.coerced, stored: outcome.stored };
       }
-      return { status: Status.Success };
+      return { status: Status.Success, stored: outcome.stored };
     } catch (err) {
       await drain(data);
       const outcome = this.failureOutcome(err);
@@ -189,7 +193,7 @@ export class StoreScp {
     };
   }
 
-  private async storeAndAnnounce(req: IncomingStore, imported: ImportedObject, log: Logger): Promise<{ key: string; size: number }> {
+  private async storeAndAnnounce(req: IncomingStore, imported: ImportedObject, log: Logger): Promise<{ key: string; size: number; stored: NonNullable<StoreOutcome['stored']> }> {
     const ds = imported.header.dataSet;
     // A rule may have given the instance new UIDs: the stored object, its key and the event
     // all carry the new ones (the C-STORE-RSP still names the UID of the request, PS3.7 9.3.1.2).
@@ -227,6 +231,7 @@ export class StoreScp {
       calledAe: req.calledAe,
       peer: req.peer,
       receivedAt: new Date().toISOString(),
+      ...(req.duplicatePolicy ? { duplicatePolicy: req.duplicatePolicy } : {}),
       ...(imported.header.stoppedAt === 'cap' ? {} : { header: imported.eventHeader.toString('base64') }),
     };
     try {
@@ -244,7 +249,7 @@ export class StoreScp {
       }
       throw err;
     }
-    return { key, size: written.size };
+    return { key, size: written.size, stored: { key, digest: written.sha256, size: written.size } };
   }
 
   private failureOutcome(err: unknown): StoreOutcome {

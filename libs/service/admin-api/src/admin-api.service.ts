@@ -8,19 +8,26 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AddressInfo } from 'node:net';
 import { adminContext, type AdminContext } from './admin-context';
 import { AeMapController } from './ae-map/ae-map.controller';
+import { AssociationsController } from './associations/associations.controller';
+import { listenForAssociations, recentAssociationsOf } from './associations/recent-associations';
 import { auditMiddleware } from './auth/audit';
 import { AuthGuard, hashToken } from './auth/auth';
+import { oidcVerifierFrom } from './auth/oidc';
 import { AuditController, TokensController } from './auth/tokens.controller';
 import { BrowseController } from './browse/browse.controller';
+import { ChangesController } from './changes/changes.controller';
+import { ConformanceController } from './conformance/conformance.controller';
 import { QidoController } from './dicomweb/qido.controller';
 import { StowController } from './dicomweb/stow.controller';
 import { WadoController } from './dicomweb/wado.controller';
 import { ForwardRulesController } from './forward-rules/forward-rules.controller';
 import { HealthController } from './health.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { ModifyController } from './modify/modify.controller';
 import { sendProblem } from './http-problem';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ProblemJsonFilter } from './problem-json.filter';
+import { RegenController } from './regen/regen.controller';
 import { RenderedController } from './render/rendered.controller';
 import { StatisticsController } from './statistics.controller';
 import { StatusController } from './status.controller';
@@ -36,8 +43,10 @@ class AdminApiModule {
         HealthController, StatusController, StatisticsController, AeMapController, TokensController, AuditController, BrowseController,
         QidoController, WadoController, StowController, OpenApiController,
         JobsController,
+        ModifyController,
         ForwardRulesController,
         RenderedController,
+        ChangesController, ConformanceController, AssociationsController, RegenController,
       ],
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }, { provide: ADMIN_CONTEXT, useValue: admin }],
     };
@@ -88,6 +97,9 @@ export const adminApiService: PacsService = {
     await seedConfiguredAeMap(admin.aeMap, config.aeMap);
     const aeMapServer = await serveAeMap(bus, admin.aeMapSubjects, admin.aeMap);
     ctx.shutdown.onShutdown('AE map server', () => aeMapServer.stop({ timeoutMs: 1_000 }));
+    // Recent associations of every listener (issue 7), kept in memory by each replica.
+    const associationServer = await listenForAssociations(bus, config.bus.streamPrefix, recentAssociationsOf(admin), ctx.logger);
+    ctx.shutdown.onShutdown('association summaries', () => associationServer.stop({ timeoutMs: 1_000 }));
 
     const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.forContext(ctx, admin), { logger: false, abortOnError: false, bodyParser: false });
     app.set('trust proxy', false);
@@ -103,7 +115,7 @@ export const adminApiService: PacsService = {
     }
     app.use(auditMiddleware(admin.audit, ctx.logger));
     app.use('/api', jsonBodies(config.http.maxJsonBytes));
-    app.useGlobalGuards(new AuthGuard(enabled, admin.tokens));
+    app.useGlobalGuards(new AuthGuard(enabled, admin.tokens, oidcVerifierFrom(config, ctx.logger)));
     app.useGlobalFilters(new ProblemJsonFilter(ctx.logger));
     serveWebUi(app, config.http.uiDir, { ohifUrl: config.http.ohifUrl });
     await app.listen(config.http.port, config.http.host);

@@ -10,6 +10,7 @@ import type { ForwardDestinations } from './forwarding/forward-destinations';
 import { ForwardRulesSource } from './forwarding/forward-rules-source';
 import { JobWorker } from './jobs/job-worker';
 import { LocationEventPump } from './location-events';
+import { RegenArchiveJob } from './regen/regen-archive-job';
 import { ARCHIVE_SCHEDULER_LOCK_KEY, ArchiveScheduler } from './tiers/archive-scheduler';
 import { CleanupStudyJob } from './tiers/cleanup-study-job';
 import { MirrorJob } from './tiers/mirror-job';
@@ -59,6 +60,7 @@ export async function startArchiveTiers(ctx: ServiceContext): Promise<void> {
         logger.child({ job: 'forward' }),
         (n) => metrics.forwarded(n),
       ),
+      new RegenArchiveJob(ctx, a.retryDelayMs),
     ],
     { concurrency: a.concurrency, pollIntervalMs: a.pollIntervalMs, leaseMs: a.leaseMs },
     logger.child({ component: 'archive-worker' }),

@@ -1,6 +1,7 @@
 import { AdvisoryLeaderLock, TypeOrmSettingsRepository, TypeOrmStoredObjectIndex } from '@pacs/persistence';
 import type { PacsService, ServiceContext } from '@pacs/runtime';
 import { startArchiveTiers } from './archive-tiers.service';
+import { startChangePublisher } from './changes/start-change-publisher';
 import { Reconciler } from './reconciler/reconciler';
 import { RECONCILER_LOCK_KEY, ReconcilerLoop } from './reconciler/reconciler-loop';
 import { announcingFor } from './regen/announcing';
@@ -13,6 +14,7 @@ export const archiverService: PacsService = {
     await Promise.all([ctx.infra.database(), ctx.infra.objectStore()]);
     if (ctx.config.archiver.enabled) await startArchiveTiers(ctx);
     if (ctx.config.reconciler.enabled) await startReconciler(ctx);
+    await startChangePublisher(ctx);
   },
 };
 

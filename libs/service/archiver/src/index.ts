@@ -13,3 +13,6 @@ export { JobWorker } from './jobs/job-worker';
 export { jobsFor, LocationEventPump } from './location-events';
 export { ArchiveScheduler, ARCHIVE_SCHEDULER_LOCK_KEY, NIGHTLY_MOVE_LAST_RUN } from './tiers/archive-scheduler';
 export type { ForwardDestinations } from './forwarding/forward-destinations';
+export { changeTopology, type ChangeMessage, type ChangeTopology } from './changes/change-topology';
+export { ChangePublisher, ensureChangeStream } from './changes/change-publisher';
+export { RegenArchiveJob, regenTarget } from './regen/regen-archive-job';

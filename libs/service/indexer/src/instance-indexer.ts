@@ -51,7 +51,7 @@ export class InstanceIndexer {
       records: toIndexRecords(header),
       location: { tier: event.tier, key: event.storageKey, digest: event.digest, size: event.size },
       receipt: { transferSyntaxUid: event.transferSyntaxUid, sourceAe: event.callingAe, receivedAt: new Date(event.receivedAt) },
-      policy: this.options.duplicatePolicy,
+      policy: event.duplicatePolicy ?? this.options.duplicatePolicy,
     });
     const log = this.logger.child({ sopInstanceUid: event.sopInstanceUid });
     if (result.demographicsConflict) log.warn({ studyInstanceUid: event.studyInstanceUid }, 'patient demographics differ from the indexed patient; newest kept');

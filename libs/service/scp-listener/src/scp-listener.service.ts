@@ -4,6 +4,7 @@ import {
   DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
 } from '@pacs/dicom';
 import { ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
+import { AssociationSummaryRecorder, publishSummaryOnClose } from './association-summary';
 import { IndexLagMonitor } from './index-lag-monitor';
 import { importRulesFromConfig } from './import-rules-config';
 import { QrClient } from './qr-client';
@@ -98,6 +99,9 @@ export const scpListenerService: PacsService = {
     const onAssociation = (association: Association) => {
       const span = ctx.telemetry.tracer.startSpan('dicom.association', { attributes: { 'net.peer.ip': association.remoteAddress ?? '' } });
       const log = logger.child({ assocId: association.id });
+      // Recent associations and failures in admin-api (issue 7).
+      const recorder = new AssociationSummaryRecorder(association);
+      publishSummaryOnClose(recorder, association, bus, config.bus.streamPrefix, log);
       association.on('accepted', (ac, negotiated) => {
         associations.add(1, { outcome: 'accepted' });
         qrNegotiations.remember(ac, negotiated);
@@ -114,7 +118,7 @@ export const scpListenerService: PacsService = {
       });
       association.on('released', () => log.info({ stats: association.stats }, 'association released'));
       association.once('close', () => span.end());
-      serveDimse(association, handlers(span), {
+      serveDimse(association, recorder.observe(handlers(span)), {
         storeFailureStatus: config.ingest.storageFailureStatus,
         onHandlerError: (err, service) => log.error({ err, service }, 'DIMSE handler failed'),
       });

@@ -12,6 +12,9 @@ import { ROOT } from '@pacs/testing';
 import { pino } from 'pino';
 import { StoreScp, type IncomingStore } from './store-scp';
 
+/** What the SCU sees of an outcome (the stored object's key and digest are for the caller only). */
+const answer = (outcome: { stored?: unknown }): object => Object.fromEntries(Object.entries(outcome).filter(([k]) => k !== 'stored'));
+
 // The C-STORE path against a real filesystem store and the in-process bus: what is
 // acknowledged is stored and announced; what is refused leaves nothing behind.
 const fixture = readFileMetaInformation(readFileSync(join(ROOT, 'test/fixtures/datasets/explicit-le-undefined-lengths.dcm')));
@@ -57,7 +60,8 @@ describe('C-STORE SCP: durable twice, or nothing', () => {
 
   test('success: the Part 10 object holds exactly the bytes sent, and the event carries key, digest and header', async () => {
     const outcome = await make().handle(request(dataSetBytes));
-    assert.deepEqual(outcome, { status: 0x0000 });
+    assert.deepEqual(answer(outcome), { status: 0x0000 });
+    assert.ok(outcome.stored?.key && outcome.stored.size > 0 && /^[0-9a-f]{64}$/.test(outcome.stored.digest), 'the stored object is named in the outcome');
     const [key] = await keys();
     assert.ok(key?.includes(`/${sopInstanceUid}.`), key);
     const stored = Buffer.concat(await (await store.get(key as string)).toArray());

@@ -7,6 +7,7 @@ import { Reflector } from '@nestjs/core';
 import type { ApiRole, ApiTokenRepository } from '@pacs/persistence';
 import type { Request, Response } from 'express';
 import { Problem } from '../http-problem';
+import type { OidcVerifier } from './oidc';
 
 export const ROLE_RANK: Record<ApiRole, number> = { viewer: 0, operator: 1, admin: 2 };
 
@@ -42,6 +43,8 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly enabled: boolean,
     private readonly tokens: ApiTokenRepository,
+    /** http.auth.oidc: Bearer JWTs validated against the identity provider (oidc.ts). */
+    private readonly oidc?: OidcVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,12 +59,24 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const header = req.headers.authorization;
-    const match = header ? /^Bearer\s+([A-Za-z0-9._~+/=-]{1,512})\s*$/i.exec(header) : null;
+    // Long enough for a signed JWT (OIDC access tokens); API tokens are 43 characters.
+    const match = header ? /^Bearer\s+([A-Za-z0-9._~+/=-]{1,8192})\s*$/i.exec(header) : null;
     if (!match) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="pacs"');
       throw new Problem(401, header ? 'Authorization header is not "Bearer <token>"' : 'an API token is required: Authorization: Bearer <token>');
     }
-    const token = await this.tokens.authenticate(hashToken(match[1] as string));
+    const bearer = match[1] as string;
+    if (this.oidc?.looksLikeJwt(bearer)) {
+      const result = await this.oidc.authenticate(bearer);
+      if (!result.ok) {
+        if (result.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="pacs", error="invalid_token"');
+        throw new Problem(result.status, result.detail);
+      }
+      res.locals['actor'] = { name: result.name, role: result.role } satisfies Actor;
+      if (ROLE_RANK[result.role] < ROLE_RANK[required]) throw new Problem(403, `this needs the ${required} role; ${result.name} has ${result.role}`);
+      return true;
+    }
+    const token = await this.tokens.authenticate(hashToken(bearer));
     if (!token) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="pacs", error="invalid_token"');
       throw new Problem(401, 'unknown or revoked API token');

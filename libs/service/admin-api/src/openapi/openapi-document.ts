@@ -68,6 +68,34 @@ export const OPENAPI_DOCUMENT = {
       Series: { type: 'object', properties: { seriesInstanceUid: { type: 'string' }, studyInstanceUid: { type: 'string' }, modality: { type: ['string', 'null'] }, seriesNumber: { type: ['integer', 'null'] }, seriesDescription: { type: ['string', 'null'] }, numberOfInstances: { type: 'integer' } } },
       Instance: { type: 'object', properties: { sopInstanceUid: { type: 'string' }, sopClassUid: { type: 'string' }, instanceNumber: { type: ['integer', 'null'] }, rows: { type: ['integer', 'null'] }, columns: { type: ['integer', 'null'] }, numberOfFrames: { type: ['integer', 'null'] }, transferSyntaxUid: { type: 'string' }, size: { type: 'integer' }, receivedAt: { type: 'string' } } },
       Deleted: { type: 'object', properties: { deleted: { type: 'boolean' }, instances: { type: 'integer' } } },
+      AnonymizeRequest: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          profile: { enum: ['basic'], description: 'PS3.15 E.1 Basic Application Level Confidentiality Profile (Table E.1-1)' },
+          patientName: { type: 'string', maxLength: 64, description: 'New Patient\'s Name (default ANONYMOUS); printable ASCII' },
+          patientId: { type: 'string', maxLength: 64, description: 'New Patient ID (default a pseudonym derived from the original by a keyed hash)' },
+          keep: { type: 'array', items: { type: 'string' }, description: 'Keywords of Table E.1-1 to keep (action K); not UIDs, PatientName or PatientID' },
+          deleteOriginal: { type: 'boolean', description: 'Delete the original study once the copy is stored and indexed' },
+        },
+      },
+      ModifyRequest: {
+        type: 'object', required: ['set'], additionalProperties: false,
+        properties: {
+          set: {
+            type: 'object', description: 'Keyword -> new value ("" empty, null removes). Allowed: PatientName, PatientID, IssuerOfPatientID, PatientBirthDate, PatientSex, StudyDate, StudyTime, AccessionNumber, StudyID, StudyDescription, ReferringPhysicianName',
+            additionalProperties: { type: ['string', 'null'] },
+          },
+          newUids: { type: 'boolean', description: 'Copy with new Study/Series/SOP Instance UIDs and delete the original; default: replace the objects under their UIDs' },
+        },
+      },
+      MergeRequest: { type: 'object', required: ['into'], additionalProperties: false, properties: { into: { type: 'string', description: 'Study Instance UID of the target study' } } },
+      RewrittenStudy: {
+        type: 'object',
+        properties: {
+          studyInstanceUid: { type: 'string', description: 'The study holding the rewritten instances' }, instances: { type: 'integer' },
+          merged: { type: 'integer', description: 'merge: instances moved into the target' },
+        },
+      },
       SendRequest: {
         type: 'object', required: ['destination', 'studyInstanceUid'], additionalProperties: false,
         properties: { destination: { type: 'string', maxLength: 16, description: 'AE title in the AE map with host, port and retrieve allowed' }, studyInstanceUid: { type: 'string' }, seriesInstanceUid: { type: 'string', description: 'Send only this series' } },
@@ -114,6 +142,24 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/studies/{uid}': { get: op('One study with its stored attributes (DICOM JSON)', 'viewer', { parameters: [UID] }), delete: op('Delete a study from index and storage (audited)', 'operator', { parameters: [UID], responses: { 200: json(ref('Deleted')), ...errors } }) },
     '/api/studies/{uid}/series': { get: op('Series of a study', 'viewer', { parameters: [UID, q('modality', 'Modality'), ...paging], responses: { 200: json(page('Series')), ...errors } }) },
+    '/api/studies/{uid}/anonymize': {
+      post: op('Anonymize a study (PS3.15 E.1 Basic Profile) into a new study with derived UIDs; pixel data unchanged; safe to repeat (audited)', 'operator', {
+        parameters: [UID], requestBody: { content: { 'application/json': { schema: ref('AnonymizeRequest') } } },
+        responses: { 202: json(ref('RewrittenStudy'), 'Stored and indexed'), 409: problem, 413: problem, 422: problem, 503: problem, ...errors },
+      }),
+    },
+    '/api/studies/{uid}/modify': {
+      post: op('Change patient/study attributes on every instance of a study, in place or as a copy with new UIDs (audited)', 'operator', {
+        parameters: [UID], requestBody: { content: { 'application/json': { schema: ref('ModifyRequest') } } },
+        responses: { 200: json(ref('RewrittenStudy')), 409: problem, 413: problem, 422: problem, 503: problem, ...errors },
+      }),
+    },
+    '/api/studies/{uid}/merge': {
+      post: op('Move the series of a study into another study (target\'s patient/study attributes, same Series/SOP Instance UIDs), then delete it (audited)', 'operator', {
+        parameters: [UID], requestBody: { content: { 'application/json': { schema: ref('MergeRequest') } } },
+        responses: { 200: json(ref('RewrittenStudy')), 409: problem, 413: problem, 422: problem, 503: problem, ...errors },
+      }),
+    },
     '/api/series/{uid}': { delete: op('Delete a series from index and storage (audited)', 'operator', { parameters: [UID], responses: { 200: json(ref('Deleted')), ...errors } }) },
     '/api/series/{uid}/instances': { get: op('Instances of a series', 'viewer', { parameters: [UID, ...paging], responses: { 200: json(page('Instance')), ...errors } }) },
     '/api/instances/{uid}': { get: op('One instance', 'viewer', { parameters: [UID], responses: { 200: json(ref('Instance')), ...errors } }), delete: op('Delete an instance from index and storage (audited)', 'operator', { parameters: [UID], responses: { 200: json(ref('Deleted')), ...errors } }) },
@@ -141,6 +187,99 @@ export const OPENAPI_DOCUMENT = {
       delete: op('Delete a rule created through the API (audited)', 'admin', { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json({ type: 'object' }), 409: problem, ...errors } }),
     },
     '/api/jobs/{id}/cancel': { post: op('Cancel a queued or running job (audited)', 'operator', { parameters: [JOB], responses: { 200: json(ref('Job')), 409: problem, ...errors } }) },
+    // Issue 7: change feed, regen, conformance, recent associations.
+    '/api/changes': {
+      get: op('Change feed (as Orthanc /changes): new-*, updated-*, deleted-* of patients, studies, series and instances, and study-stable, oldest first; read on with since=<last> until done. Also published on the bus as <prefix>.changes.<kind>', 'viewer', {
+        parameters: [q('since', 'Sequence number of the last change seen (default 0)', { type: 'integer', minimum: 0 }), q('limit', 'Changes per page (default 100)', { type: 'integer', minimum: 1, maximum: 1000 })],
+        responses: {
+          200: json({
+            type: 'object',
+            properties: {
+              changes: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['seq', 'kind', 'level', 'uid', 'at'],
+                  properties: {
+                    seq: { type: 'integer' },
+                    kind: { type: 'string', example: 'new-instance' },
+                    level: { enum: ['patient', 'study', 'series', 'instance'] },
+                    uid: { type: 'string', description: 'Patient ID, Study/Series/SOP Instance UID' },
+                    studyInstanceUid: { type: 'string' },
+                    at: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+              last: { type: 'integer', description: 'Pass as since to read on' },
+              done: { type: 'boolean', description: 'No more changes after last for now' },
+            },
+          }),
+          ...errors,
+        },
+      }),
+    },
+    '/api/regen': {
+      post: op('Rebuild the index from storage (Conquest regen): the whole archive, or one study; a job run by the archiver, shown in /api/jobs (audited)', 'admin', {
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { studyInstanceUid: { type: 'string' } }, additionalProperties: false } } } },
+        responses: { 202: json(ref('Job'), 'Accepted: the regen job is queued'), ...errors },
+      }),
+    },
+    '/api/conformance': {
+      get: op('What the DICOM listener accepts: SOP classes with their transfer syntaxes, AE title, ports, implementation class UID and version name', 'viewer', {
+        responses: {
+          200: json({
+            type: 'object',
+            properties: {
+              aeTitle: { type: 'string' },
+              acceptUnknownCallingAe: { type: 'boolean' },
+              ports: { type: 'object', properties: { dicom: { type: 'integer' }, dicomTls: { type: 'integer' }, http: { type: 'integer' } } },
+              implementationClassUid: { type: 'string' },
+              implementationVersionName: { type: 'string' },
+              maxPduLength: { type: 'integer' },
+              sopClasses: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { uid: { type: 'string' }, keyword: { type: 'string' }, serviceClass: { enum: ['verification', 'storage', 'query-retrieve'] }, retired: { type: 'boolean' }, transferSyntaxes: { type: 'array', items: { type: 'string' } } },
+                },
+              },
+              transferSyntaxes: { type: 'array', items: { type: 'object', properties: { uid: { type: 'string' }, name: { type: 'string' }, retired: { type: 'boolean' } } } },
+            },
+          }),
+          ...errors,
+        },
+      }),
+    },
+    '/api/associations': {
+      get: op('The last 200 associations of the listeners (kept in memory by this admin-api), newest first, with their operations and failures', 'viewer', {
+        parameters: [q('failed', 'true: rejected, aborted or with a failed operation; false: the others', { enum: ['true', 'false'] }), q('callingAe', 'Calling AE title'), ...paging.slice(0, 2)],
+        responses: {
+          200: json({
+            type: 'object',
+            properties: {
+              total: { type: 'integer' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' }, callingAe: { type: 'string' }, calledAe: { type: 'string' }, peer: { type: 'string' },
+                    startedAt: { type: 'string', format: 'date-time' }, endedAt: { type: 'string', format: 'date-time' },
+                    outcome: { enum: ['released', 'rejected', 'aborted', 'closed'] },
+                    rejection: { type: 'object', properties: { result: { type: 'integer' }, source: { type: 'integer' }, reason: { type: 'integer' } } },
+                    abort: { type: 'object', properties: { source: { type: 'integer' }, reason: { type: 'integer' }, initiator: { type: 'string' }, cause: { type: 'string' } } },
+                    operations: { type: 'object', additionalProperties: { type: 'integer' } },
+                    failures: { type: 'array', items: { type: 'object', properties: { operation: { type: 'string' }, status: { type: 'integer' }, sopInstanceUid: { type: 'string' }, comment: { type: 'string' } } } },
+                    failureCount: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors,
+        },
+      }),
+    },
     '/dicom-web/studies': {
       get: qido('QIDO-RS: search for studies'),
       post: op('STOW-RS: store instances (multipart/related; type="application/dicom")', 'operator', {

@@ -7,6 +7,7 @@ export const JOB_KINDS = {
   cleanupStudy: 'cleanup-study',
   verify: 'verify',
   forward: 'forward',
+  regen: 'regen',
 } as const;
 
 /** What a job run ended with when it did not throw. */
