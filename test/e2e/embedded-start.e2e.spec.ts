@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { startPacsProcess, type PacsProcess } from '@pacs/testing';
 
@@ -26,9 +27,19 @@ describe('embedded all-in-one process', () => {
     const status = (await (await fetch(`${base}/api/status`)).json()) as { mode: string; config: { database: { driver: string } } };
     assert.equal(status.mode, 'embedded');
     assert.equal(status.config.database.driver, 'pglite');
-    const missing = await fetch(`${base}/no-such-page`);
+    const missing = await fetch(`${base}/api/no-such-endpoint`);
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('content-type')?.split(';')[0], 'application/problem+json');
+    // Any other path is the web UI's: its client-side routes fall back to index.html, or, before
+    // the UI is built (npm run build), a 404 problem says so.
+    const ui = await fetch(`${base}/studies`);
+    if (existsSync('dist/web-ui/index.html')) {
+      assert.equal(ui.status, 200);
+      assert.equal(ui.headers.get('content-type')?.split(';')[0], 'text/html');
+    } else {
+      assert.equal(ui.status, 404);
+      assert.match(((await ui.json()) as { detail: string }).detail, /web UI is not built/);
+    }
 
     pacs.child.kill('SIGTERM');
     assert.equal(await pacs.exited, 0);
