@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { adminHttp, waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
 import { freePort, run, startDaemon } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-e2e-test-0123456789';
@@ -15,34 +15,13 @@ const SHAPE = { patients: 2, studiesPerPatient: 1, seriesPerStudy: 2, instancesP
 
 const k = (keys: Record<string, string>): string[] => Object.entries(keys).flatMap(([key, value]) => ['-k', value === '' ? key : `${key}=${value}`]);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('admin API (embedded, auth on)', () => {
   const work = mkdtempSync(join(tmpdir(), 'pacs-admin-e2e-'));
   const generated = makeDataset(join(work, 'dataset'), SHAPE);
   let pacs: PacsProcess;
   let http: number;
   let dicom: number;
-  const api = (path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> => {
-    const { token = ADMIN_TOKEN, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    return fetch(`http://127.0.0.1:${http}${path}`, { ...rest, headers });
-  };
-  const json = async (path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await api(path, init);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const post = (path: string, body: unknown, token: string | null = ADMIN_TOKEN) =>
-    json(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const { api, json, post } = adminHttp(() => http, ADMIN_TOKEN);
   const count = async (): Promise<number> => ((await json('/api/statistics')).body['instances'] as number);
 
   before(async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { makeDataset, startPacsProcess, type GeneratedInstance, type PacsProcess } from '@pacs/testing';
+import { adminHttp, waitFor, makeDataset, startPacsProcess, type GeneratedInstance, type PacsProcess } from '@pacs/testing';
 import { freePort, run, startDaemon, type Daemon } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-jobs-e2e-test-0123456789';
@@ -33,16 +33,6 @@ interface Job {
   finishedAt: string | null;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** The generated instances whose data sets storescp wrote into `dir`, byte for byte. */
 function received(dir: string, expected: readonly GeneratedInstance[]): string[] {
   const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
@@ -61,18 +51,7 @@ describe('send jobs (embedded, auth on)', () => {
   let http: number;
   let dicom: number;
   let viewer: string;
-  const api = (path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> => {
-    const { token = ADMIN_TOKEN, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    return fetch(`http://127.0.0.1:${http}${path}`, { ...rest, headers });
-  };
-  const json = async <T = Record<string, unknown>>(path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: T }> => {
-    const res = await api(path, init);
-    return { status: res.status, body: (await res.json()) as T };
-  };
-  const post = <T = Record<string, unknown>>(path: string, body: unknown, token: string | null = ADMIN_TOKEN) =>
-    json<T>(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const { json, post } = adminHttp(() => http, ADMIN_TOKEN);
   const job = async (id: string): Promise<Job> => (await json<Job>(`/api/jobs/${id}`)).body;
   const until = (id: string, what: string, done: (j: Job) => boolean, timeoutMs = 60_000) =>
     waitFor(what, async () => {

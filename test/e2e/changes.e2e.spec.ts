@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { adminHttp, waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
 import { run } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-changes-e2e-0123456789';
@@ -25,16 +25,6 @@ interface ChangeJson {
   level: string;
   uid: string;
   studyInstanceUid?: string;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -52,16 +42,7 @@ describe('change feed, regen, conformance, associations, OIDC (embedded, auth on
   let signing: PrivateKey;
   let stranger: PrivateKey;
 
-  const api = (path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> => {
-    const { token = ADMIN_TOKEN, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (token) headers.set('authorization', `Bearer ${token}`);
-    return fetch(`http://127.0.0.1:${http}${path}`, { ...rest, headers });
-  };
-  const json = async (path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await api(path, init);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const { api, json } = adminHttp(() => http, ADMIN_TOKEN);
   /** Every change so far, read page by page as a client would. */
   const allChanges = async (): Promise<ChangeJson[]> => {
     const out: ChangeJson[] = [];

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readDataSet, readFileMetaInformation, type DataSet } from '@pacs/dicom';
-import { makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
 import { run } from '../interop/support/processes';
 
 const require = createRequire(import.meta.url);
@@ -34,16 +34,6 @@ const MAX_UPLOAD = 64 * 1024;
 
 const k = (keys: Record<string, string>): string[] => Object.entries(keys).flatMap(([key, value]) => ['-k', value === '' ? key : `${key}=${value}`]);
 const value = (j: Json, tag: string): unknown => j[tag]?.Value?.[0];
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('DICOMweb (embedded, dicomweb-client)', () => {
   const work = mkdtempSync(join(tmpdir(), 'pacs-dicomweb-e2e-'));

@@ -7,20 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
 import { freePort, run, startDaemon, type Daemon } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-forward-rules-e2e-0123456789';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('forwarding rules over REST (embedded, auth on)', () => {
   const work = mkdtempSync(join(tmpdir(), 'pacs-rules-e2e-'));

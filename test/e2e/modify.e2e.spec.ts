@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readDataSet, readFileMetaInformation, type DataSet } from '@pacs/dicom';
-import { makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { adminHttp, waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
 import { run } from '../interop/support/processes';
 
 const TOKEN = 'modify-e2e-admin-token-0123456789';
@@ -18,16 +18,6 @@ const SHAPE = { patients: 3, studiesPerPatient: 1, seriesPerStudy: 2, instancesP
 const PIXEL_DATA = 0x7fe00010;
 
 const k = (keys: Record<string, string>): string[] => Object.entries(keys).flatMap(([key, value]) => ['-k', value === '' ? key : `${key}=${value}`]);
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function dataSetOf(bytes: Buffer): DataSet {
   const { meta, dataSetOffset } = readFileMetaInformation(bytes);
@@ -43,17 +33,7 @@ describe('modify, anonymize and merge studies (embedded, auth on)', () => {
   let http: number;
   let dicom: number;
 
-  const api = (path: string, init: RequestInit & { token?: string } = {}): Promise<Response> => {
-    const { token = TOKEN, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    headers.set('authorization', `Bearer ${token}`);
-    return fetch(`http://127.0.0.1:${http}${path}`, { ...rest, headers });
-  };
-  const json = async (path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await api(path, init);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
-  const post = (path: string, body: unknown, token = TOKEN) => json(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const { api, json, post } = adminHttp(() => http, TOKEN);
   const count = async (): Promise<number> => (await json('/api/statistics')).body['instances'] as number;
 
   async function findscu(keys: Record<string, string>): Promise<DataSet[]> {
