@@ -79,6 +79,9 @@ describe('drain on SIGTERM', () => {
     const viaHaproxy = await run('echoscu', ['-aet', 'LATECOMER', '-aec', 'PACS', '127.0.0.1', String(cluster.port)], { timeoutMs: 30_000 });
     // LATECOMER is not in the AE map: the rejection shows which listener took the association.
     assert.match(viaHaproxy.output, /Association Rejected/, viaHaproxy.output);
+    // Its log line may reach us a moment after echoscu has its answer: wait for it, then it must be there.
+    await waitUntil('the other listener to log the rejection', async () =>
+      other.process.logs.slice(otherLogsAtTerm).some((l) => l['msg'] === 'association rejected') || undefined, 10_000).catch(() => undefined);
     assert.ok(other.process.logs.slice(otherLogsAtTerm).some((l) => l['msg'] === 'association rejected'), 'the other listener took the new association');
 
     // The association that was running when SIGTERM came still works, then ends normally.

@@ -40,8 +40,10 @@ describe('Q/R through HAProxy while qr-service replicas are killed', () => {
       indexers: 1,
       qrServices: 2,
       aeMap: ['{ aeTitle: MODALITY }', '{ aeTitle: VIEWER }', `{ aeTitle: DEST, host: 127.0.0.1, port: ${destPort} }`],
-      // A request caught by a killed replica is given up (and asked again) after this long.
-      env: { PACS_QR__TIMEOUT_MS: '3000' },
+      // A request caught by a killed replica is given up (and asked again) after this long. Long
+      // enough that a slow answer on a loaded 2-core machine is not taken for a dead replica: with
+      // 3 s, a C-FIND was once refused (0xA700) while the whole suite ran beside this test.
+      env: { PACS_QR__TIMEOUT_MS: '10000' },
     });
     instances = makeDataset(join(work, 'dataset'), SHAPE);
     const sent = await storescuInParallel({ port: cluster.port, files: instances.map((i) => i.path), associations: 2 });
