@@ -103,7 +103,7 @@ describe('drain on SIGTERM', () => {
 
   test('listener: an association that does not end is aborted at the bound and the process still exits', async () => {
     const listener = cluster.startProcess('scp-listener', { PACS_SHUTDOWN_TIMEOUT_MS: '3000' });
-    const port = Number((await listener.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
+    const port = await listener.listeningPort('DICOM');
     await listener.waitForLog((l) => l['msg'] === 'service started', 'service started');
     const stuck = await openAssociation(port);
     const aborted = new Promise<void>((resolve) => stuck.once('close', () => resolve()));

@@ -30,8 +30,8 @@ describe('admin API (embedded, auth on)', () => {
     pacs = startPacsProcess('all-in-one', {
       PACS_CONFIG: config, PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: ADMIN_TOKEN, PACS_DICOM__ACCEPTUNKNOWNCALLINGAE: 'false',
     });
-    dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    dicom = await pacs.listeningPort('DICOM');
+    http = await pacs.listeningPort('HTTP');
     const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.output);
     await waitFor('every instance indexed', async () => ((await count()) >= generated.length ? true : undefined));

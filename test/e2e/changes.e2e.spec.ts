@@ -91,8 +91,8 @@ describe('change feed, regen, conformance, associations, OIDC (embedded, auth on
       PACS_CONFIG: config, PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: ADMIN_TOKEN, PACS_DICOM__ACCEPTUNKNOWNCALLINGAE: 'false',
       PACS_ARCHIVER__STABLESTUDYMS: '1500', PACS_ARCHIVER__POLLINTERVALMS: '200',
     });
-    dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    dicom = await pacs.listeningPort('DICOM');
+    http = await pacs.listeningPort('HTTP');
     const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.output);
   });

@@ -60,8 +60,8 @@ describe('DICOMweb (embedded, dicomweb-client)', () => {
 
   before(async () => {
     pacs = startPacsProcess('all-in-one', { PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: TOKEN, PACS_HTTP__MAXUPLOADBYTES: String(MAX_UPLOAD) });
-    dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    dicom = await pacs.listeningPort('DICOM');
+    http = await pacs.listeningPort('HTTP');
     client = new api.DICOMwebClient({ url: `http://127.0.0.1:${http}/dicom-web`, headers: auth });
     const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.output);

@@ -36,8 +36,8 @@ describe('forwarding rules over REST (embedded, auth on)', () => {
     pacs = startPacsProcess('all-in-one', {
       PACS_CONFIG: config, PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: ADMIN_TOKEN, PACS_ARCHIVER__POLLINTERVALMS: '200',
     });
-    dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    dicom = await pacs.listeningPort('DICOM');
+    http = await pacs.listeningPort('HTTP');
   });
   after(async () => {
     await Promise.all(daemons.map((d) => d.stop()));

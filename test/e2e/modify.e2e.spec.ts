@@ -67,8 +67,8 @@ describe('modify, anonymize and merge studies (embedded, auth on)', () => {
   before(async () => {
     // Studies of 4 instances fit; the target after the merge (8) is above the limit.
     pacs = startPacsProcess('all-in-one', { PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: TOKEN, PACS_HTTP__MAXREWRITEINSTANCES: '7' });
-    dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    dicom = await pacs.listeningPort('DICOM');
+    http = await pacs.listeningPort('HTTP');
     const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.output);
     await waitFor('every instance indexed', async () => ((await count()) >= generated.length ? true : undefined));

@@ -126,8 +126,8 @@ before(async () => {
   orthanc = await startDaemon('Orthanc', [join(orthancDir, 'orthanc.json')], orthancPort, orthancDir);
 
   pacs = startPacsProcess('all-in-one');
-  const pacsPort = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-  const http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+  const pacsPort = await pacs.listeningPort('DICOM');
+  const http = await pacs.listeningPort('HTTP');
 
   servers = [{ name: 'orthanc', aeTitle: 'ORTHANC', port: orthancPort }, { name: 'pacs', aeTitle: 'PACS', port: pacsPort }];
   for (const server of servers) await storescu(server, files);

@@ -151,8 +151,8 @@ describe('Q/R in embedded mode (all-in-one)', () => {
     ].join('\n'));
     pacs = startPacsProcess('all-in-one', { PACS_CONFIG: config });
     cleanups.push(() => pacs.stop('SIGKILL'));
-    port = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    const http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    port = await pacs.listeningPort('DICOM');
+    const http = await pacs.listeningPort('HTTP');
     await storescu(port, all.map((i) => i.path));
     await waitFor('every instance indexed', async () => {
       const res = await fetch(`http://127.0.0.1:${http}/api/statistics`);
@@ -396,7 +396,7 @@ describe('Q/R in cluster mode (qr-service, scp-listener and indexer processes on
     await indexer.waitForLog((l) => l['msg'] === 'service started', 'indexer started');
     const listener = startPacsProcess('scp-listener', env);
     processes.push(listener);
-    const port = Number((await listener.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
+    const port = await listener.listeningPort('DICOM');
     await storescu(port, instances.map((i) => i.path));
 
     const studyUids = [...new Set(instances.map((i) => i.studyInstanceUid))];

@@ -99,8 +99,8 @@ describe('rendered images (embedded)', () => {
     const compressed = await run('dcmcrle', [rleSource.path, rlePath]);
     assert.equal(compressed.code, 0, compressed.output);
     pacs = startPacsProcess('all-in-one');
-    const dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    const dicom = await pacs.listeningPort('DICOM');
+    http = await pacs.listeningPort('HTTP');
     const r = await run('storescu', ['-aec', 'PACS', '127.0.0.1', String(dicom), ...ct.map((g) => g.path), rgbPath], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.output);
     const rle = await run('storescu', ['-xr', '-aec', 'PACS', '127.0.0.1', String(dicom), rlePath]);

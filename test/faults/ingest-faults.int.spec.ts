@@ -119,7 +119,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
     // admin-api first: it applies the migrations before the indexers open the database.
     const admin = startPacsProcess('admin-api', env);
     processes.push(admin);
-    httpPort = Number((await admin.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    httpPort = await admin.listeningPort('HTTP');
     const listener = startPacsProcess('scp-listener', env);
     processes.push(listener);
     const listening = listener.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening');

@@ -23,6 +23,8 @@ export interface PacsProcess {
   stderr: string[];
   /** Resolves with the first log line for which `match` is true. */
   waitForLog(match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
+  /** The port the process logged for its DICOM or HTTP server ("DICOM listening" / "HTTP listening"). */
+  listeningPort(server: 'DICOM' | 'HTTP'): Promise<number>;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
   stop(signal?: NodeJS.Signals): Promise<number | string>;
@@ -73,12 +75,15 @@ export function startPacsProcess(app: string, env: Record<string, string> = {}):
       exited.then((code) => reject(new Error(`${app} exited (${code}) before logging ${what}; stderr: ${stderr.join('\n')}; last logs: ${JSON.stringify(logs.slice(-5))}`)));
     });
   };
+  const listeningPort: PacsProcess['listeningPort'] = async (server) =>
+    Number((await waitForLog((l) => l['msg'] === `${server} listening`, `${server} listening`))['port']);
   return {
     child,
     dataDir,
     logs,
     stderr,
     waitForLog,
+    listeningPort,
     exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

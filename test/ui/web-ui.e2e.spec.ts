@@ -62,8 +62,8 @@ describe('web UI in headless Chromium (embedded, auth on)', () => {
     pacs = startPacsProcess('all-in-one', {
       PACS_CONFIG: config, PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: ADMIN_TOKEN, PACS_HTTP__UIDIR: uiDir, PACS_HTTP__OHIFURL: OHIF_URL,
     });
-    const dicom = Number((await pacs.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening'))['port']);
-    base = `http://127.0.0.1:${Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port'])}`;
+    const dicom = await pacs.listeningPort('DICOM');
+    base = `http://127.0.0.1:${await pacs.listeningPort('HTTP')}`;
     const sent = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
     assert.equal(sent.code, 0, sent.output);
     await until('every instance indexed', async () => ((await instanceCount()) >= generated.length ? true : undefined));
@@ -243,7 +243,7 @@ describe('web UI with auth off (the embedded default)', () => {
   });
 
   test('no login page: the study list opens at once, without Sign out', async () => {
-    const http = Number((await pacs.waitForLog((l) => l['msg'] === 'HTTP listening', 'HTTP listening'))['port']);
+    const http = await pacs.listeningPort('HTTP');
     const page = await browser.newPage();
     page.setDefaultTimeout(HANG_GUARD_MS);
     await page.goto(`http://127.0.0.1:${http}/`);
