@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { DataSet, encodePart10, QueryRetrieveModel, TransferSyntaxUid, writeDataSet } from '@pacs/dicom';
 import type { RetrieveInstance } from '@pacs/domain';
-import { part10DataSet, StoredObjectError } from './part10-data-set';
+import { part10DataSet, StoredObjectError } from '@pacs/runtime';
 import { answerQrExtendedNegotiation } from './qr-negotiation';
 import { groupByContexts } from './context-groups';
 import { runSubOperations, type SubOperationOutcome } from './sub-operations';

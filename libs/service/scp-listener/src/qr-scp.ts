@@ -14,7 +14,7 @@ import type { Logger } from '@pacs/platform';
 import type { ObjectStore } from '@pacs/storage';
 import { groupByContexts } from './context-groups';
 import { tracedOperation } from './operation-span';
-import { part10DataSet } from './part10-data-set';
+import { part10DataSet } from '@pacs/runtime';
 import { QrCancelled, type QrClient } from './qr-client';
 import type { QrNegotiations } from './qr-negotiation';
 import { runSubOperations, type SubOperationOutcome } from './sub-operations';

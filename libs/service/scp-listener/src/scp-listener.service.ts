@@ -3,14 +3,13 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import {
   DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
 } from '@pacs/dicom';
-import { ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
+import { StoreScp, ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
 import { AssociationSummaryRecorder, publishSummaryOnClose } from './association-summary';
 import { IndexLagMonitor } from './index-lag-monitor';
 import { importRulesFromConfig } from './import-rules-config';
 import { QrClient } from './qr-client';
 import { answerQrExtendedNegotiation, QrNegotiations } from './qr-negotiation';
 import { QrScp } from './qr-scp';
-import { StoreScp } from './store-scp';
 
 /**
  * scp-listener: the DICOM front door (PS3.7/PS3.8). Needs the bus and object storage, never
