@@ -8,7 +8,7 @@
 import { planForwards, roleOf, type CompiledForwardRule, type TierPlan } from '@pacs/domain';
 import type { ArchiveOutbox, NewJob, NewLocationEvent } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
-import { abortableSleep } from './regen/abortable-sleep';
+import { BatchLoop } from './jobs/batch-loop';
 import { JOB_KINDS } from './jobs/job-handler';
 import type { ForwardPayload } from './forwarding/forward-job';
 import type { ForwardRulesSource } from './forwarding/forward-rules-source';
@@ -52,34 +52,28 @@ export function jobsFor(events: readonly NewLocationEvent[], plan: TierPlan, rul
 }
 
 export class LocationEventPump {
-  private readonly stopping = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop: BatchLoop;
 
   constructor(
     private readonly outbox: ArchiveOutbox,
     private readonly plan: TierPlan,
     private readonly rules: ForwardRulesSource,
     private readonly options: LocationEventOptions,
-    private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.loop ??= (async () => {
-      while (!this.stopping.signal.aborted) {
-        let taken = 0;
-        try {
-          taken = await this.drainOnce();
-        } catch (err) {
-          this.logger.warn({ err }, 'turning new objects into archive jobs failed; trying again');
-        }
-        if (taken < BATCH) await abortableSleep(this.options.pollIntervalMs, this.stopping.signal);
-      }
-    })();
+    logger: Logger,
+  ) {
+    this.loop = new BatchLoop(() => this.drainOnce(), {
+      batch: BATCH,
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (err) => logger.warn({ err }, 'turning new objects into archive jobs failed; trying again'),
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async drainOnce(): Promise<number> {

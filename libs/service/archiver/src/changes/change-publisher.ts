@@ -4,7 +4,7 @@
 import type { Bus } from '@pacs/messaging';
 import type { ChangeLogRepository, ChangePublishOptions } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
-import { abortableSleep } from '../regen/abortable-sleep';
+import { BatchLoop } from '../jobs/batch-loop';
 import { encodeChange, type ChangeTopology } from './change-topology';
 
 const BATCH = 500;
@@ -28,37 +28,30 @@ export async function ensureChangeStream(bus: Bus, topology: ChangeTopology): Pr
 }
 
 export class ChangePublisher {
-  private readonly stopping = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly loop: BatchLoop;
   private readonly round: ChangePublishOptions;
 
   constructor(
     private readonly changes: ChangeLogRepository,
     private readonly bus: Bus,
     private readonly topology: ChangeTopology,
-    private readonly options: ChangePublisherOptions,
+    options: ChangePublisherOptions,
     private readonly logger: Logger,
   ) {
     this.round = { limit: BATCH, stableMs: options.stableStudyMs, retentionDays: options.changeRetentionDays, pruneEveryMs: PRUNE_EVERY_MS };
+    this.loop = new BatchLoop(() => this.publishOnce(), {
+      batch: BATCH,
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (err) => logger.warn({ err }, 'publishing the change log failed; trying again'),
+    });
   }
 
   start(): void {
-    this.loop ??= (async () => {
-      while (!this.stopping.signal.aborted) {
-        let published = 0;
-        try {
-          published = await this.publishOnce();
-        } catch (err) {
-          this.logger.warn({ err }, 'publishing the change log failed; trying again');
-        }
-        if (published < BATCH) await abortableSleep(this.options.pollIntervalMs, this.stopping.signal);
-      }
-    })();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One round; returns the number of changes published. */
