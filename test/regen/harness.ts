@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSet, encodePart10, readDataSet, readFileMetaInformation, writeDataSet } from '@pacs/dicom';
 import { DEFAULT_KEY_TEMPLATE, objectKey } from '@pacs/domain';
@@ -10,7 +10,7 @@ import { runServices, type RunningProcess, type ServiceContext } from '@pacs/run
 import { IndexerBacklog } from '@pacs/service-archiver';
 import { indexerService } from '@pacs/service-indexer';
 import type { ObjectStore } from '@pacs/storage';
-import { S3RVER_CREDENTIALS, makeDataset, startPrivateNats, startS3rver, type DatasetShape, type GeneratedInstance } from '@pacs/testing';
+import { S3RVER_CREDENTIALS, makeDataset, putCutOff, startPrivateNats, startS3rver, type DatasetShape, type GeneratedInstance } from '@pacs/testing';
 
 // The real indexer (as a service, in this process) on PGlite + in-process bus + filesystem
 // (embedded mode) or PostgreSQL + NATS JetStream + an S3 API (cluster mode), for the regen and
@@ -23,6 +23,8 @@ export interface Harness {
   db: DataSource;
   /** Filesystem root of the store (embedded mode), where lastModified can be set. */
   fsRoot?: string;
+  /** Leaves under `key` the first `sent` bytes of `body`, as a writer that died midway would. */
+  putIncomplete(key: string, body: Buffer, sent: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,9 @@ export interface Setup {
 
 const quiet = { log: { level: 'silent' }, http: { host: '127.0.0.1', port: 0 }, telemetry: { prometheus: { enabled: false } }, reconciler: { enabled: false } };
 
-async function withIndexer(overrides: Record<string, unknown>, cleanup: () => Promise<void>, fsRoot?: string): Promise<Harness> {
+async function withIndexer(
+  overrides: Record<string, unknown>, cleanup: () => Promise<void>, putIncomplete: Harness['putIncomplete'], fsRoot?: string,
+): Promise<Harness> {
   let running: RunningProcess;
   try {
     running = await runServices('regen-test', [indexerService], { overrides: { ...quiet, ...overrides }, env: {}, argv: [], installSignalHandlers: false });
@@ -44,7 +48,7 @@ async function withIndexer(overrides: Record<string, unknown>, cleanup: () => Pr
   const ctx = running.context;
   const [store, db] = await Promise.all([ctx.infra.objectStore(), ctx.infra.database()]);
   return {
-    ctx, store, db, ...(fsRoot ? { fsRoot } : {}),
+    ctx, store, db, ...(fsRoot ? { fsRoot } : {}), putIncomplete,
     async stop() {
       await running.stop();
       await cleanup();
@@ -58,7 +62,13 @@ export const SETUPS: Setup[] = [
     async start() {
       const dir = mkdtempSync(join(tmpdir(), 'pacs-regen-'));
       const root = join(dir, 'objects');
-      return withIndexer({ mode: 'embedded', dataDir: dir }, async () => rmSync(dir, { recursive: true, force: true }), root);
+      // The filesystem store writes whole objects only (temporary file, then rename): a cut
+      // object there is another tool's, written without a digest record.
+      const putIncomplete = async (key: string, body: Buffer, sent: number) => {
+        mkdirSync(dirname(join(root, key)), { recursive: true });
+        writeFileSync(join(root, key), body.subarray(0, sent));
+      };
+      return withIndexer({ mode: 'embedded', dataDir: dir }, async () => rmSync(dir, { recursive: true, force: true }), putIncomplete, root);
     },
   },
   {
@@ -75,12 +85,13 @@ export const SETUPS: Setup[] = [
         await db.destroy();
         await Promise.all([nats.dispose(), s3.stop()]);
       };
+      const bucket = `pacs-regen-${suffix}`;
       return withIndexer({
         mode: 'cluster',
         database: { url: PG_URL, schema, poolSize: 4 },
         bus: { servers: nats.url },
-        storage: { s3: { endPoint: '127.0.0.1', port: s3.port, useSSL: false, ...S3RVER_CREDENTIALS, bucket: `pacs-regen-${suffix}`, createBucket: true } },
-      }, cleanup);
+        storage: { s3: { endPoint: '127.0.0.1', port: s3.port, useSSL: false, ...S3RVER_CREDENTIALS, bucket, createBucket: true } },
+      }, cleanup, (key, body, sent) => putCutOff(s3, bucket, key, body, sent));
     },
   },
 ];
@@ -103,12 +114,15 @@ export function makeStudies(dir: string, shape: DatasetShape): GeneratedInstance
   });
 }
 
+/** A key for a new copy of the instance, as the listener names one. */
+export const newObjectKey = (instance: GeneratedInstance): string => objectKey(DEFAULT_KEY_TEMPLATE, {
+  studyInstanceUid: instance.studyInstanceUid, seriesInstanceUid: instance.seriesInstanceUid, sopInstanceUid: instance.sopInstanceUid,
+  uploadId: randomBytes(9).toString('base64url'),
+});
+
 /** Stores a generated instance's Part 10 file as the listener would (key template, tier metadata), without announcing it. */
 export async function putObject(store: ObjectStore, instance: GeneratedInstance, bytes: Buffer = readFileSync(instance.path), tier = 'primary'): Promise<string> {
-  const key = objectKey(DEFAULT_KEY_TEMPLATE, {
-    studyInstanceUid: instance.studyInstanceUid, seriesInstanceUid: instance.seriesInstanceUid, sopInstanceUid: instance.sopInstanceUid,
-    uploadId: randomBytes(9).toString('base64url'),
-  });
+  const key = newObjectKey(instance);
   await store.put(key, Readable.from([bytes]), { contentType: 'application/dicom', metadata: { tier } });
   return key;
 }

@@ -8,7 +8,7 @@ import { AdvisoryLeaderLock, openDatabase, TypeOrmIndexRepository, TypeOrmSettin
 import { databaseOptions } from '@pacs/runtime';
 import { announcingFor, Reconciler, RECONCILER_SETTINGS, ReconcilerLoop, regenJob, requestFullSweep } from '@pacs/service-archiver';
 import type { GeneratedInstance } from '@pacs/testing';
-import { indexerCaughtUp, makeStudies, putObject, SETUPS, type Harness } from './harness';
+import { indexerCaughtUp, makeStudies, newObjectKey, putObject, SETUPS, type Harness } from './harness';
 
 // The reconciler sweep: objects stored but never announced (the listener died between put and
 // publish) are found once they are older than the grace period and announced; younger ones are
@@ -67,7 +67,7 @@ for (const setup of SETUPS) {
       now = new Date(t.getTime() + GRACE_MS + 1);
 
       const result = await sweep();
-      assert.deepEqual(result, { full: false, deferred: false, scanned: 5, unindexed: 1, announced: 1, superseded: 0, failed: 0 });
+      assert.deepEqual(result, { full: false, deferred: false, scanned: 5, unindexed: 1, announced: 1, superseded: 0, incomplete: 0, failed: 0 });
       assert.deepEqual((await locations(older)).map((l) => l.key), [olderKey]);
       assert.deepEqual(await locations(younger), [], 'younger than the grace period: not announced');
       assert.equal(await new TypeOrmSettingsRepository(h.db).get(RECONCILER_SETTINGS.watermark), new Date(t.getTime() + 1).toISOString());
@@ -91,6 +91,23 @@ for (const setup of SETUPS) {
       assert.equal(result.announced, 0);
       assert.deepEqual(await locations(original), before);
       await h.store.delete(key);
+    });
+
+    test('an unindexed object that ends inside its data set (a put cut off midway) is reported incomplete, never announced', async () => {
+      const instance = orphans[3] as GeneratedInstance;
+      const whole = readFileSync(instance.path);
+      // Cut inside the pixel data (the header reads fine, the digest pass finds the end) and inside the file meta.
+      for (const sent of [whole.length - 20, 150]) {
+        const key = newObjectKey(instance);
+        await h.putIncomplete(key, whole, sent);
+        const t = await lastModified(key);
+        now = new Date(t.getTime() + GRACE_MS + 1);
+        const result = await sweep();
+        assert.deepEqual({ ...result, scanned: 0 }, { full: false, deferred: false, scanned: 0, unindexed: 1, announced: 0, superseded: 0, incomplete: 1, failed: 0 }, `cut after ${sent} of ${whole.length} bytes`);
+        assert.deepEqual(await locations(instance), [], 'not indexed');
+        assert.equal(await new TypeOrmSettingsRepository(h.db).get(RECONCILER_SETTINGS.watermark), new Date(t.getTime() + 1).toISOString(), 'the sweep is complete: the watermark moves on');
+        await h.store.delete(key);
+      }
     });
 
     if (setup.name.startsWith('embedded')) {

@@ -1,6 +1,6 @@
 export { ROOT, buildApp, startPacsProcess, type PacsProcess } from './pacs-process';
 export { makeDataset, type DatasetShape, type GeneratedInstance } from './make-dataset';
-export { startS3rver, S3RVER_CREDENTIALS, type RunningS3 } from './s3rver';
+export { startS3rver, putCutOff, S3RVER_CREDENTIALS, type RunningS3 } from './s3rver';
 export { freePort } from './free-port';
 export { spawnServer, ServerStartError, type ServerProcess } from './server-process';
 export { startPrivateNats, type PrivateNats } from './private-nats';

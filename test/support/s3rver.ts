@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'minio';
 
 // s3rver (a real S3 HTTP API on local disk) ships without types; this is the part we use.
 interface S3rverInstance {
@@ -38,4 +40,36 @@ export async function startS3rver(): Promise<RunningS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What a listener killed in the middle of a PUT leaves in s3rver: a request announcing the
+ * whole body, cut off after `sent` bytes. s3rver writes the body in place as it arrives and its
+ * metadata only at the end, so the first bytes are listed as an object without metadata (real
+ * S3 and MinIO never show an incomplete PUT). Resolves once the object is listed.
+ */
+export async function putCutOff(s3: RunningS3, bucket: string, key: string, body: Buffer, sent: number): Promise<void> {
+  const client = new Client({ endPoint: '127.0.0.1', port: s3.port, useSSL: false, ...S3RVER_CREDENTIALS });
+  const url = new URL(await client.presignedPutObject(bucket, key, 60));
+  await new Promise<void>((resolve) => {
+    const req = request(url, { method: 'PUT', headers: { 'Content-Length': body.length, 'Content-Type': 'application/dicom' } });
+    req.on('error', () => resolve());
+    req.on('response', () => resolve());
+    req.write(body.subarray(0, sent), () => setTimeout(() => {
+      req.destroy();
+      resolve();
+    }, 50));
+  });
+  for (let i = 0; i < 200; i++) {
+    const listed = await new Promise<boolean>((resolve, reject) => {
+      let found = false;
+      client.listObjectsV2(bucket, key, true)
+        .on('data', (o) => (found ||= o.name === key))
+        .on('error', reject)
+        .on('end', () => resolve(found));
+    });
+    if (listed) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`s3rver never listed the cut-off object ${key}`);
 }

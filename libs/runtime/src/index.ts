@@ -8,6 +8,5 @@ export {
   type AeMapLoader, type AeMapSourceOptions, type AeMapSubjects,
 } from './ae-map-source';
 export { StoreScp, type IncomingStore, type StoreOutcome, type StoreScpOptions, type StoreScpMetrics } from './ingest/store-scp';
-export { DataSetEndCheck, checkedToEnd } from './ingest/data-set-end-check';
 export { part10DataSet, StoredObjectError } from './ingest/part10-data-set';
 export { importedDataSet } from './ingest/imported-data-set';

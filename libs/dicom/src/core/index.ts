@@ -34,5 +34,6 @@ export { DicomJsonError, jsonKey } from './json/dicom-json';
 export { toDicomJson, elementToDicomJson } from './json/to-json';
 export type { FromDicomJsonOptions } from './json/from-json';
 export { fromDicomJson } from './json/from-json';
+export { DataSetEndCheck, checkedToEnd } from './data-set-end-check';
 export type { Part10Header } from './part10-header';
 export { readPart10Header } from './part10-header';

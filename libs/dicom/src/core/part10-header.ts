@@ -8,6 +8,8 @@ const MAX_META = 16 * 1024 * 1024;
 
 export interface Part10Header extends CollectedHeader {
   readonly meta: FileMetaInformation;
+  /** Where the data set starts in the object (preamble, prefix and file meta before it). */
+  readonly dataSetOffset: number;
 }
 
 /**
@@ -49,7 +51,8 @@ export async function readPart10Header(source: Readable, maxHeaderBytes: number)
   } finally {
     if (!ended || !source.readableEnded) source.destroy();
   }
-  return { ...(collector.result as CollectedHeader), meta: (parsed as ReturnType<typeof readFileMetaInformation>).meta };
+  const { meta, dataSetOffset } = parsed as ReturnType<typeof readFileMetaInformation>;
+  return { ...(collector.result as CollectedHeader), meta, dataSetOffset };
 }
 
 /** The file meta when the bytes hold all of it (and at least the start of the data set). */

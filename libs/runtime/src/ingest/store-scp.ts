@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
-  DicomParseError, HeaderCollector, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, Status,
+  DicomParseError, HeaderCollector, checkedToEnd, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, Status,
   encodeFileMetaInformation, formatTag, isValidUid, tagForKeyword, type CollectedHeader,
 } from '@pacs/dicom';
 import {
@@ -12,7 +12,6 @@ import {
 import { StreamFullError, StreamNotFoundError, type Bus } from '@pacs/messaging';
 import type { Logger } from '@pacs/platform';
 import { StorageFullError, type ObjectStore } from '@pacs/storage';
-import { checkedToEnd } from './data-set-end-check';
 import { importedDataSet, type ImportedObject } from './imported-data-set';
 
 /** One incoming C-STORE as the DIMSE layer hands it over: command first, data as it arrives. */

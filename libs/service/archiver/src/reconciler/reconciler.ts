@@ -4,7 +4,7 @@ import type { ObjectListEntry, ObjectStore } from '@pacs/storage';
 import { forEachBounded } from '../regen/bounded';
 import type { IndexerBacklog } from '../regen/indexer-backlog';
 import type { RegenOutcome } from '../regen/regen';
-import { UnannounceableObjectError, type StoredObjectAnnouncer } from '../regen/stored-object-announcer';
+import { IncompleteObjectError, UnannounceableObjectError, type StoredObjectAnnouncer } from '../regen/stored-object-announcer';
 import { nextWatermark, positionInWindow, sweepWindow } from './sweep-window';
 
 /** system_setting keys of the reconciler. */
@@ -52,6 +52,8 @@ export interface SweepResult {
   announced: number;
   /** Unreferenced copies of instances indexed with another digest: left alone (see sweep()). */
   superseded: number;
+  /** Unindexed objects that end before their data set does (IncompleteObjectError): reported, left alone. */
+  incomplete: number;
   failed: number;
 }
 
@@ -76,7 +78,7 @@ export class Reconciler {
 
   async sweep({ full = false, signal }: { full?: boolean; signal?: AbortSignal } = {}): Promise<SweepResult> {
     const { settings, logger } = this.deps;
-    const result: SweepResult = { full: false, deferred: false, scanned: 0, unindexed: 0, announced: 0, superseded: 0, failed: 0 };
+    const result: SweepResult = { full: false, deferred: false, scanned: 0, unindexed: 0, announced: 0, superseded: 0, incomplete: 0, failed: 0 };
     const backlog = await this.deps.backlog.current();
     if (backlog > this.options.maxBacklog) {
       // The objects the indexer has not reached yet have no rows either: announcing them again
@@ -127,6 +129,14 @@ export class Reconciler {
         if (outcome === 'superseded') result.superseded++;
         this.deps.counted?.(outcome === 'announced' ? 'announced' : 'skipped');
       } catch (err) {
+        if (err instanceof IncompleteObjectError) {
+          // Never acknowledged (a put cut off midway): nothing to announce, and nothing a later
+          // sweep could do better, so it does not hold the watermark back.
+          result.incomplete++;
+          this.deps.counted?.('skipped');
+          this.deps.logger.warn({ key: entry.key, err: err.message }, 'unindexed object is incomplete; not announced, left in storage');
+          return;
+        }
         result.failed++;
         this.deps.counted?.('failed');
         this.deps.logger.warn({ key: entry.key, err: err instanceof UnannounceableObjectError ? err.message : err }, 'unindexed object could not be announced');

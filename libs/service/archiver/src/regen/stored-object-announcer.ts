@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DicomParseError, isValidUid, readPart10Header, tagForKeyword, type Part10Header } from '@pacs/dicom';
+import { DataSetEndCheck, DicomParseError, dataSetEncoding, isValidUid, readPart10Header, tagForKeyword, type Part10Header } from '@pacs/dicom';
 import { encodeInstanceReceived, instanceReceivedMsgId, type InstanceReceived } from '@pacs/domain';
 import { StreamFullError, type Bus } from '@pacs/messaging';
 import type { Logger } from '@pacs/platform';
@@ -20,13 +20,23 @@ const TAG = {
 
 /** A stored object regen cannot announce: not a Part 10 file, or without valid instance UIDs. */
 export class UnannounceableObjectError extends Error {
-  override readonly name = 'UnannounceableObjectError';
+  override readonly name: string = 'UnannounceableObjectError';
   constructor(
     readonly key: string,
     reason: string,
   ) {
     super(`${key}: ${reason}`);
   }
+}
+
+/**
+ * A stored object that ends before its data set does: written by a PUT cut off midway on a
+ * store that does not make a PUT atomic (s3rver does not; S3 and MinIO do), or truncated by
+ * another tool. Our listener never acknowledged it (it answers only after a complete put), and
+ * indexing it would serve broken bytes, so it is reported and left for an operator.
+ */
+export class IncompleteObjectError extends UnannounceableObjectError {
+  override readonly name = 'IncompleteObjectError';
 }
 
 export interface StoredObjectAnnouncerOptions {
@@ -91,8 +101,9 @@ export class StoredObjectAnnouncer {
       transferSyntaxUid: header.meta.transferSyntaxUid,
       tier,
       storageKey: entry.key,
-      // A store that cannot vouch for a digest (object written by another tool): hash the bytes.
-      digest: head.sha256 ?? (await this.sha256(entry.key)),
+      // A store that cannot vouch for a digest (object written by another tool, or a put that
+      // never finished): hash the bytes, checking on the way that the data set is whole.
+      digest: head.sha256 ?? (await this.digestOfWholeObject(entry.key, header)),
       size: head.size,
       callingAe: header.meta.sourceApplicationEntityTitle?.trim() ?? '',
       calledAe: '',
@@ -127,14 +138,31 @@ export class StoredObjectAnnouncer {
       return await readPart10Header(await this.store.get(key), MAX_HEADER_BYTES);
     } catch (err) {
       if (err instanceof ObjectNotFoundError) return undefined;
+      if (err instanceof DicomParseError && err.reason === 'truncated') throw new IncompleteObjectError(key, `incomplete: ${err.message}`);
       if (err instanceof DicomParseError) throw new UnannounceableObjectError(key, `not a readable DICOM Part 10 object: ${err.message}`);
       throw err;
     }
   }
 
-  private async sha256(key: string): Promise<string> {
+  /** SHA-256 of every byte; throws IncompleteObjectError when the data set ends inside an element (PS3.5 §7.1). */
+  private async digestOfWholeObject(key: string, header: Part10Header): Promise<string> {
     const hash = createHash('sha256');
-    for await (const chunk of await this.store.get(key)) hash.update(chunk as Buffer);
+    // Deflated data sets (PS3.5 A.5) show their structure only inflated: hashed unchecked.
+    const check = dataSetEncoding(header.meta.transferSyntaxUid).deflated ? undefined : new DataSetEndCheck(header.meta.transferSyntaxUid);
+    let offset = 0;
+    try {
+      for await (const chunk of await this.store.get(key)) {
+        const bytes = chunk as Buffer;
+        hash.update(bytes);
+        if (check && offset + bytes.length > header.dataSetOffset) check.push(bytes.subarray(Math.max(0, header.dataSetOffset - offset)));
+        offset += bytes.length;
+      }
+      check?.end();
+    } catch (err) {
+      if (err instanceof DicomParseError && err.reason === 'truncated') throw new IncompleteObjectError(key, `incomplete after ${offset} bytes: ${err.message}`);
+      if (err instanceof DicomParseError) throw new UnannounceableObjectError(key, `not a readable DICOM data set: ${err.message}`);
+      throw err;
+    }
     return hash.digest('hex');
   }
 }

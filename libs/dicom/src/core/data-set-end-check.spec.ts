@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DataSet, DicomParseError, TransferSyntaxUid, writeDataSet } from '@pacs/dicom';
+import { DataSet } from './data-set';
+import { DicomParseError } from './errors';
+import { TransferSyntaxUid } from './transfer-syntax';
+import { writeDataSet } from './writer';
 import { DataSetEndCheck, checkedToEnd } from './data-set-end-check';
 
 /** Top-level elements encoded one by one, so the offsets between them are known. */

@@ -1,4 +1,5 @@
-import { DicomParseError, dataSetEncoding } from '@pacs/dicom';
+import { DicomParseError } from './errors';
+import { dataSetEncoding } from './transfer-syntax';
 
 /** Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 §7.1.2, Table 7.1-1). */
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
