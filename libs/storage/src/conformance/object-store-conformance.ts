@@ -123,6 +123,15 @@ export function objectStoreConformance(name: string, makeStore: () => Promise<Ob
       assert.ok(head.lastModified instanceof Date && !Number.isNaN(head.lastModified.getTime()));
     });
 
+    test('objects around common read sizes round-trip byte for byte', async () => {
+      for (const size of [1, 65_535, 65_536, 262_143, 262_144, 262_145]) {
+        const key = `${prefix('sizes')}${size}`;
+        const bytes = patternChunk(size % 251, size);
+        await store().put(key, sourceOf(bytes));
+        assert.deepEqual(await readAll(await store().get(key)), bytes, `${size} bytes`);
+      }
+    });
+
     test('an empty object round-trips with the SHA-256 of no bytes', async () => {
       const key = `${prefix('empty')}zero`;
       const result = await store().put(key, sourceOf(), { size: 0 });
@@ -182,6 +191,11 @@ export function objectStoreConformance(name: string, makeStore: () => Promise<Ob
       assert.equal(await store().head(key), null);
       await assert.rejects(store().get(key), (error: unknown) => error instanceof ObjectNotFoundError && error.key === key);
       await assert.rejects(store().get(key, { start: 5 }), ObjectNotFoundError);
+      // A prefix of another key is not an object (a directory, on a filesystem).
+      await store().put(`${key}/below`, sourceOf(Buffer.from('x')));
+      await assert.rejects(store().get(key), ObjectNotFoundError);
+      await assert.rejects(store().get(key, { start: 0 }), ObjectNotFoundError);
+      await store().delete(`${key}/below`);
     });
 
     test('delete removes the object and is idempotent', async () => {
