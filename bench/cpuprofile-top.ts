@@ -91,7 +91,7 @@ for (const file of positionals) {
     if (!oursOf.has(id)) {
       const frame = byId.get(id)!.callFrame;
       const where = frame.url ? locate(frame) : '';
-      oursOf.set(id, /^(libs|apps|tools)\//.test(where) ? `${frame.functionName || '(anonymous)'}  ${where}` : null);
+      oursOf.set(id, /(^|\/)(libs|apps|tools)\//.test(where) ? `${frame.functionName || '(anonymous)'}  ${where}` : null);
     }
     return oursOf.get(id)!;
   };

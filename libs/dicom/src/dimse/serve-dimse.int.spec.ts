@@ -154,6 +154,31 @@ describe('C-STORE SCP', () => {
     await a.release();
   });
 
+  test('a data set held in memory leaves with its command in one socket write; a streamed one in one write per chunk', async () => {
+    const { port } = await startServer({ store: async ({ dataSet }) => {
+      for await (const chunk of dataSet) void chunk;
+      return { status: 0 };
+    } });
+    const a = await open(port);
+    // Count the writes that reach the socket's own writer (one writev when corked, PS3.8 P-DATA-TF PDUs back to back).
+    const socket = a.transport as unknown as { _writev: (...args: unknown[]) => void; _write: (...args: unknown[]) => void };
+    let writes = 0;
+    for (const name of ['_writev', '_write'] as const) {
+      const original = socket[name].bind(socket);
+      socket[name] = (...args: unknown[]) => {
+        writes++;
+        original(...args);
+      };
+    }
+    assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.10', transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(40_000, 1) })).status, 0);
+    assert.equal(writes, 1, 'command and data set PDUs in one write');
+    writes = 0;
+    const chunks = [Buffer.alloc(64 * 1024, 2), Buffer.alloc(64 * 1024, 3)];
+    assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.11', transferSyntaxUid: EXPLICIT, dataSet: Readable.from(chunks, { objectMode: false }) })).status, 0);
+    assert.ok(writes <= 1 + chunks.length, `${writes} writes for a command and two chunks of four PDUs each`);
+    await a.release();
+  });
+
   test('A-RELEASE waits for a store still in its handler; the C-STORE-RSP comes first', async () => {
     let finish!: () => void;
     const { port } = await startServer({ store: () => new Promise((resolve) => (finish = () => resolve({ status: 0 }))) });

@@ -465,6 +465,9 @@ export class Association extends EventEmitter<AssociationEvents> {
     }
   }
 
+  /** The socket is corked until the end of this tick (sendPdv). */
+  private corked = false;
+
   private write(buf: Buffer): void {
     const s = this.socket;
     if (!s || s.destroyed || s.writableEnded) return;
@@ -483,10 +486,18 @@ export class Association extends EventEmitter<AssociationEvents> {
     const s = this.socket;
     if (!s) return;
     this.stats.pdusSent++;
-    s.cork();
+    // Every PDU written in this tick (a command and its data set, a response after a
+    // response) leaves in one writev: one send and one wake-up of the peer instead of several.
+    if (!this.corked) {
+      this.corked = true;
+      s.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        s.uncork();
+      });
+    }
     this.write(pDataTfHeader(pdv.presentationContextId, pdv.isCommand, pdv.isLast, pdv.data.length));
     if (pdv.data.length > 0) this.write(pdv.data);
-    s.uncork();
   }
 
   private readonly sink: PDataSink = {

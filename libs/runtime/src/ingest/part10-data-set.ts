@@ -31,7 +31,18 @@ function parseMeta(bytes: Buffer): ReturnType<typeof readFileMetaInformation> {
   }
 }
 
+/** The data set as a stream, whatever its size (see part10Object). */
 export async function part10DataSet(source: Readable): Promise<{ meta: FileMetaInformation; dataSet: Readable }> {
+  const { meta, dataSet } = await part10Object(source);
+  return { meta, dataSet: Buffer.isBuffer(dataSet) ? Readable.from(dataSet.length > 0 ? [dataSet] : [], { objectMode: false }) : dataSet };
+}
+
+/**
+ * The file meta and the data set: a Buffer when the source delivered the whole object by the
+ * time the file meta was read (a small object, read in one go), so a sender can write it in the
+ * same system call as its command; otherwise a stream of the rest.
+ */
+export async function part10Object(source: Readable): Promise<{ meta: FileMetaInformation; dataSet: Readable | Buffer }> {
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let length = 0;
@@ -48,7 +59,9 @@ export async function part10DataSet(source: Readable): Promise<{ meta: FileMetaI
       if (!next.done && length < needed) continue;
       const parsed = parseMeta(bytes);
       const first = bytes.subarray(parsed.dataSetOffset);
-      const dataSet = Readable.from(dataSetChunks(first, next.done ? undefined : iterator), { objectMode: false });
+      const after = next.done ? next : await iterator.next();
+      if (after.done) return { meta: parsed.meta, dataSet: first };
+      const dataSet = Readable.from(dataSetChunks([first, after.value], iterator), { objectMode: false });
       // A sub-operation that stops reading (failed, aborted) releases the storage stream too.
       dataSet.once('close', () => source.destroy());
       return { meta: parsed.meta, dataSet };
@@ -59,9 +72,9 @@ export async function part10DataSet(source: Readable): Promise<{ meta: FileMetaI
   }
 }
 
-async function* dataSetChunks(first: Buffer, rest: AsyncIterator<Buffer> | undefined): AsyncGenerator<Buffer> {
-  if (first.length > 0) yield first;
-  while (rest) {
+async function* dataSetChunks(first: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  for (const chunk of first) if (chunk.length > 0) yield chunk;
+  for (;;) {
     const next = await rest.next();
     if (next.done) return;
     yield next.value;

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { DataSet, encodePart10, QueryRetrieveModel, TransferSyntaxUid, writeDataSet } from '@pacs/dicom';
 import type { RetrieveInstance } from '@pacs/domain';
-import { part10DataSet, StoredObjectError } from '@pacs/runtime';
+import { part10DataSet, part10Object, StoredObjectError } from '@pacs/runtime';
 import { answerQrExtendedNegotiation } from './qr-negotiation';
 import { groupByContexts } from './context-groups';
 import { runSubOperations, type SubOperationOutcome } from './sub-operations';
@@ -33,6 +33,15 @@ describe('PS3.10 §7.1: a stored Part 10 object becomes the data set of a C-STOR
       assert.ok(Buffer.concat(await stream.toArray()).equals(dataSet));
     });
   }
+
+  test('part10Object: an object delivered whole is one Buffer (sent with its command), a longer one a stream', async () => {
+    const { file, dataSet } = part10(3000);
+    const whole = await part10Object(chunked(file, file.length));
+    assert.ok(Buffer.isBuffer(whole.dataSet) && whole.dataSet.equals(dataSet));
+    const streamed = await part10Object(chunked(file, 1000));
+    assert.ok(!Buffer.isBuffer(streamed.dataSet));
+    assert.ok(Buffer.concat(await streamed.dataSet.toArray()).equals(dataSet));
+  });
 
   test('not a Part 10 file → StoredObjectError, the source destroyed', async () => {
     const source = chunked(Buffer.alloc(400, 1), 100);

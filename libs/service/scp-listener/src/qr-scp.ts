@@ -14,7 +14,7 @@ import type { Logger } from '@pacs/platform';
 import type { ObjectStore } from '@pacs/storage';
 import { groupByContexts } from './context-groups';
 import { tracedOperation } from './operation-span';
-import { part10DataSet } from '@pacs/runtime';
+import { part10Object } from '@pacs/runtime';
 import { QrCancelled, type QrClient } from './qr-client';
 import type { QrNegotiations } from './qr-negotiation';
 import { runSubOperations, type SubOperationOutcome } from './sub-operations';
@@ -221,8 +221,8 @@ export class QrScp {
     }
   }
 
-  /** The stored object's data set, streamed; undefined (logged) when it cannot be read. */
-  private async open(instance: RetrieveInstance): Promise<{ transferSyntaxUid: string; dataSet: Readable } | undefined> {
+  /** The stored object's data set, whole when small, else streamed; undefined (logged) when it cannot be read. */
+  private async open(instance: RetrieveInstance): Promise<{ transferSyntaxUid: string; dataSet: Readable | Buffer } | undefined> {
     const log = this.logger.child({ sopInstanceUid: instance.sopInstanceUid, tier: instance.tier, key: instance.storageKey });
     if (!instance.storageKey || !instance.tier) {
       log.warn('instance has no usable stored copy');
@@ -230,7 +230,7 @@ export class QrScp {
     }
     try {
       const store = await this.objects(instance.tier);
-      const { meta, dataSet } = await part10DataSet(await store.get(instance.storageKey));
+      const { meta, dataSet } = await part10Object(await store.get(instance.storageKey));
       return { transferSyntaxUid: meta.transferSyntaxUid, dataSet };
     } catch (err) {
       log.warn({ err }, 'stored object cannot be read for a sub-operation');
@@ -254,7 +254,7 @@ export class QrScp {
       if (outcome === 'failed') this.logger.warn({ sopInstanceUid: instance.sopInstanceUid, status: `0x${rsp.status.toString(16).padStart(4, '0')}`, comment: rsp.errorComment }, 'C-MOVE sub-operation refused by the destination');
       return outcome;
     } catch (err) {
-      opened.dataSet.destroy();
+      if (!Buffer.isBuffer(opened.dataSet)) opened.dataSet.destroy();
       this.logger.warn({ err, sopInstanceUid: instance.sopInstanceUid }, 'C-MOVE sub-operation failed');
       return 'failed';
     }

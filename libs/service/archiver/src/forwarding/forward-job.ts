@@ -6,7 +6,7 @@ import { connect, proposeStorage, statusCategory, store, type Association } from
 import { forwardRetryDelay, type ForwardRetryConfig } from '@pacs/domain';
 import type { ClaimedJob, StoredInstance, TierLocationRepository } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
-import { part10DataSet } from '@pacs/runtime';
+import { part10Object } from '@pacs/runtime';
 import { DONE, JOB_KINDS, JobAttemptError, PermanentJobError, type JobHandler, type JobOutcome } from '../jobs/job-handler';
 import type { TierStores } from '../tiers/tier-stores';
 import type { ForwardDestinations } from './forward-destinations';
@@ -106,7 +106,7 @@ export class ForwardJob implements JobHandler {
       return false;
     }
     try {
-      const { meta, dataSet } = await part10DataSet(await (await this.stores(location.tier)).get(location.key));
+      const { meta, dataSet } = await part10Object(await (await this.stores(location.tier)).get(location.key));
       const rsp = await store(association, { sopClassUid: instance.sopClassUid, sopInstanceUid: instance.sopInstanceUid, transferSyntaxUid: meta.transferSyntaxUid, dataSet });
       // Success or warning: the destination has the instance (PS3.4 Annex B.2.3).
       if (statusCategory(rsp.status) !== 'failure') return true;
