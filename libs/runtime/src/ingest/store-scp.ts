@@ -1,5 +1,4 @@
 // The durable store path of C-STORE (scp-listener) and STOW-RS (admin-api): one implementation.
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DicomParseError, HeaderCollector, checkedToEnd, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, Status,
@@ -13,6 +12,7 @@ import { StreamFullError, StreamNotFoundError, type Bus } from '@pacs/messaging'
 import type { Logger } from '@pacs/platform';
 import { StorageFullError, type ObjectStore } from '@pacs/storage';
 import { importedDataSet, type ImportedObject } from './imported-data-set';
+import { newUploadId } from './upload-id';
 
 /** One incoming C-STORE as the DIMSE layer hands it over: command first, data as it arrives. */
 export interface IncomingStore {
@@ -201,7 +201,7 @@ export class StoreScp {
     const seriesInstanceUid = ds.getUid(UID_TAGS.SeriesInstanceUID) as string;
     const tier = imported.tier ?? this.options.tier;
     const key = objectKey(this.options.keyTemplate, {
-      studyInstanceUid, seriesInstanceUid, sopInstanceUid, uploadId: randomBytes(9).toString('base64url'),
+      studyInstanceUid, seriesInstanceUid, sopInstanceUid, uploadId: newUploadId(),
     });
     const fileMeta = encodeFileMetaInformation({
       mediaStorageSopClassUid: req.sopClassUid,

@@ -7,9 +7,12 @@ export async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
   }
+  // Synced: nothing waits on the close (a directory descriptor cannot fail to close usefully).
+  handle.close().catch(() => undefined);
 }
 
 /** Writes every buffer in order with as few writev calls as the kernel allows. */

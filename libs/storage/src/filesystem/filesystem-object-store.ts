@@ -3,9 +3,8 @@ import { constants } from 'node:fs';
 import { access, lstat, mkdir, open, readdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { resolveByteRange } from '../byte-range';
-import { DigestTransform } from '../digest-transform';
+import { ByteDigest, digested } from '../byte-digest';
 import {
   InvalidObjectKeyError,
   ObjectNotFoundError,
@@ -85,34 +84,35 @@ export class FilesystemObjectStore implements ObjectStore {
       await this.prepareAreas();
       handle = await open(tempData, 'wx', 0o644);
       const sink = handle;
-      const digest = new DigestTransform(key, valid.size);
+      // The file's identity (inode) for the record, asked while the data is written.
+      const identity = handle.stat({ bigint: true });
+      identity.catch(() => undefined);
+      const digest = new ByteDigest(key, valid.size);
       try {
-        await pipeline(source, digest, async (chunks: AsyncIterable<Buffer>) => {
-          for await (const batch of coalesced(chunks, WRITE_BATCH_BYTES)) {
-            await writeAllFully(sink, batch).catch((error: unknown) => {
-              throw mapFsError(this.describe(), error, key);
-            });
-          }
-        });
+        for await (const batch of coalesced(digested(source, digest), WRITE_BATCH_BYTES)) {
+          await writeAllFully(sink, batch).catch((error: unknown) => {
+            throw mapFsError(this.describe(), error, key);
+          });
+        }
       } catch (error) {
         throw asPutFailure(key, error);
       }
       const { size, sha256 } = digest.result();
-      await handle.sync();
-      const identity = await handle.stat({ bigint: true });
-      await handle.close();
-      handle = undefined;
-
+      const { ino } = await identity;
       // The record is a cache of what can be recomputed from the data (digest) or defaulted
-      // (tier metadata): it is not fsynced. After a crash a lost or stale record reads as
-      // "digest unknown" (identity check). The data costs two fsyncs: file, then directory.
-      await writeFile(
-        tempRecord,
-        encodeObjectRecord({ v: 1, ino: identity.ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata }),
-        { flag: 'wx', mode: 0o644 },
-      );
-      // Record first, data last: the data rename is the moment the new object becomes visible.
-      await renameIntoPlace(tempRecord, this.recordPath(key), { durable: false });
+      // (tier metadata): it is not fsynced, and is written and put in place while the data is
+      // fsynced. After a crash a lost or stale record reads as "digest unknown" (identity
+      // check). The data costs two fsyncs: file, then directory.
+      const record = encodeObjectRecord({ v: 1, ino: ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata });
+      await Promise.all([
+        handle.sync(),
+        writeFile(tempRecord, record, { flag: 'wx', mode: 0o644 }).then(() => renameIntoPlace(tempRecord, this.recordPath(key), { durable: false })),
+      ]);
+      // Synced: nothing waits on the close. Record first, data last: the data rename is the
+      // moment the new object becomes visible.
+      const synced = handle;
+      handle = undefined;
+      synced.close().catch((error: unknown) => this.logger.warn({ key, err: error }, 'could not close a stored object file'));
       await renameIntoPlace(tempData, this.dataPath(key));
       this.logger.debug({ key, size, sha256 }, 'object stored');
       return { key, size, sha256 };

@@ -1,10 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Client } from 'minio';
 import { resolveByteRange } from '../byte-range';
-import { DigestTransform } from '../digest-transform';
+import { ByteDigest, digested } from '../byte-digest';
 import { StorageUnavailableError } from '../errors';
 import { silentLogger, type StorageLogger } from '../logger';
 import { assertValidKeyPrefix, assertValidObjectKey } from '../object-key';
@@ -86,13 +85,11 @@ export class S3ObjectStore implements ObjectStore {
     assertValidObjectKey(key);
     const valid = validatePutOptions(key, options);
     const partSize = this.partSizeFor(valid.size);
-    const digest = new DigestTransform(key, valid.size);
+    const digest = new ByteDigest(key, valid.size);
     const target = { client: this.client, bucket: this.bucket, key, store: this.label, logger: this.logger };
     try {
       await this.ensureBucket();
-      await pipeline(source, digest, async (chunks: AsyncIterable<Buffer>) => {
-        await uploadObject(target, chunkParts(chunks, partSize), digest, valid, partSize);
-      });
+      await uploadObject(target, chunkParts(digested(source, digest), partSize), digest, valid, partSize);
     } catch (error) {
       source.destroy();
       throw asPutFailure(key, error);

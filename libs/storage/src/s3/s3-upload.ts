@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CopyDestinationOptions, CopySourceOptions, type Client } from 'minio';
-import type { DigestTransform } from '../digest-transform';
+import type { ByteDigest } from '../byte-digest';
 import { ObjectTooLargeError } from '../errors';
 import type { StorageLogger } from '../logger';
 import { SHA256_METADATA_KEY, type ValidPutOptions } from '../put-options';
@@ -37,7 +37,7 @@ function objectHeaders(options: ValidPutOptions, sha256?: string): Record<string
 export async function uploadObject(
   target: S3UploadTarget,
   parts: AsyncIterator<Buffer>,
-  digest: DigestTransform,
+  digest: ByteDigest,
   options: ValidPutOptions,
   partSize: number,
 ): Promise<void> {
@@ -49,7 +49,7 @@ export async function uploadObject(
   return putMultipart(target, first.value, second.value, parts, digest, options);
 }
 
-async function putSingle(target: S3UploadTarget, body: Buffer, digest: DigestTransform, options: ValidPutOptions): Promise<void> {
+async function putSingle(target: S3UploadTarget, body: Buffer, digest: ByteDigest, options: ValidPutOptions): Promise<void> {
   const { client, bucket, key, store } = target;
   // The source has ended, so the digest is known before the bytes leave and goes up with them.
   const headers = objectHeaders(options, digest.result().sha256);
@@ -63,7 +63,7 @@ async function putMultipart(
   first: Buffer,
   second: Buffer,
   parts: AsyncIterator<Buffer>,
-  digest: DigestTransform,
+  digest: ByteDigest,
   options: ValidPutOptions,
 ): Promise<void> {
   const { client, bucket, key, store, logger } = target;
