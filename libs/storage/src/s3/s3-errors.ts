@@ -32,3 +32,23 @@ export function mapS3Error(store: string, error: unknown, key?: string): ObjectS
   // Connection refused/reset, timeouts, DNS, 5xx, access denied: the store cannot serve us now.
   return new StorageUnavailableError(store, detail, { cause: error, key });
 }
+
+/** The peer closed the connection under a request: on a kept-alive socket, the server's idle close crossing our reuse. */
+const isConnectionReset = (error: unknown): boolean =>
+  s3CodeOf(error) === 'ECONNRESET' || s3CodeOf(error) === 'EPIPE' || (error instanceof Error && error.message === 'socket hang up');
+
+/**
+ * Runs a request without a body (GET, HEAD, DELETE: idempotent) once more when the connection
+ * was reset under it. A pooled keep-alive socket can be closed by the server's idle timeout just
+ * as a request is written on it; the retry goes out on another socket. Requests with a body are
+ * never replayed here (the caller's source cannot be rewound; a C-STORE failure makes the
+ * modality resend).
+ */
+export async function onFreshConnectionIfReset<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (!isConnectionReset(error)) throw error;
+    return request();
+  }
+}

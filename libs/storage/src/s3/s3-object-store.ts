@@ -12,7 +12,7 @@ import { asPutFailure } from '../put-failure';
 import { DEFAULT_CONTENT_TYPE, SHA256_METADATA_KEY, validatePutOptions } from '../put-options';
 import { withTypedErrors } from '../typed-read-stream';
 import { chunkParts } from './chunk-parts';
-import { mapS3Error, s3CodeOf } from './s3-errors';
+import { mapS3Error, onFreshConnectionIfReset, s3CodeOf } from './s3-errors';
 import {
   DEFAULT_PART_SIZE,
   DEFAULT_REGION,
@@ -104,10 +104,10 @@ export class S3ObjectStore implements ObjectStore {
     const wanted = resolveByteRange(key, range);
     try {
       await this.ensureBucket();
-      const body = wanted
+      const body = await onFreshConnectionIfReset(() => wanted
         ? // getPartialObject takes a length; 0 means "to the end".
-          await this.client.getPartialObject(this.bucket, key, wanted.start, wanted.end === undefined ? 0 : wanted.end - wanted.start + 1)
-        : await this.client.getObject(this.bucket, key);
+          this.client.getPartialObject(this.bucket, key, wanted.start, wanted.end === undefined ? 0 : wanted.end - wanted.start + 1)
+        : this.client.getObject(this.bucket, key));
       return withTypedErrors(body, (error) => mapS3Error(this.label, error, key));
     } catch (error) {
       throw mapS3Error(this.label, error, key);
@@ -121,7 +121,7 @@ export class S3ObjectStore implements ObjectStore {
       await this.ensureBucket();
       // A plain HEAD rather than statObject(): statObject folds x-amz-meta-* names into the same
       // namespace as standard headers, which would let user metadata shadow content-type.
-      ({ headers } = await this.client.makeRequestAsyncOmit({ method: 'HEAD', bucketName: this.bucket, objectName: key }));
+      ({ headers } = await onFreshConnectionIfReset(() => this.client.makeRequestAsyncOmit({ method: 'HEAD', bucketName: this.bucket, objectName: key })));
     } catch (error) {
       const code = s3CodeOf(error);
       if (code === 'NotFound' || code === 'NoSuchKey') return null;
@@ -148,7 +148,7 @@ export class S3ObjectStore implements ObjectStore {
     assertValidObjectKey(key);
     try {
       await this.ensureBucket();
-      await this.client.removeObject(this.bucket, key);
+      await onFreshConnectionIfReset(() => this.client.removeObject(this.bucket, key));
     } catch (error) {
       const code = s3CodeOf(error);
       if (code === 'NoSuchKey' || code === 'NotFound') return;

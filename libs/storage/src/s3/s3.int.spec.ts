@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'minio';
@@ -153,6 +153,51 @@ describe('S3ObjectStore', () => {
       }
     }
     await hung.stop();
+  });
+
+  test('a GET, HEAD or DELETE whose connection is reset goes once more on a fresh one; a second reset fails', async () => {
+    // A TCP proxy in front of s3rver that resets the next `resets` requests as they arrive, as a
+    // server closing an idle kept-alive socket under a request does.
+    let resets = 0;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = createConnection(s3.port, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+      }
+      upstream.pipe(client);
+      client.on('data', (chunk: Buffer) => {
+        // The start of a request without a body, on a new or a kept-alive connection.
+        if (resets > 0 && /^(GET|HEAD|DELETE) /.test(chunk.toString('latin1', 0, 7))) {
+          resets--;
+          client.resetAndDestroy();
+          upstream.destroy();
+          return;
+        }
+        upstream.write(chunk);
+      });
+      client.on('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const store = new S3ObjectStore(storeOptions((proxy.address() as AddressInfo).port));
+    try {
+      const bytes = randomBytes(3000);
+      await store.put('reset/a', sourceOf(bytes));
+      resets = 1;
+      assert.deepEqual(Buffer.concat(await (await store.get('reset/a')).toArray()), bytes, 'GET retried');
+      resets = 1;
+      assert.equal((await store.head('reset/a'))?.size, bytes.length, 'HEAD retried');
+      resets = 2;
+      await assert.rejects(store.get('reset/a'), StorageUnavailableError);
+      resets = 1;
+      await store.delete('reset/a');
+      assert.equal(await store.head('reset/a'), null, 'DELETE retried');
+    } finally {
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   test('describe() names endpoint and bucket but never the credentials', async () => {
