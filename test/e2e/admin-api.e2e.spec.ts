@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { adminHttp, waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { adminHttp, waitFor, makeDataset, startPacsProcess, storeAndWaitIndexed, type PacsProcess } from '@pacs/testing';
 import { freePort, run, startDaemon } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-e2e-test-0123456789';
@@ -32,9 +32,7 @@ describe('admin API (embedded, auth on)', () => {
     });
     dicom = await pacs.listeningPort('DICOM');
     http = await pacs.listeningPort('HTTP');
-    const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, r.output);
-    await waitFor('every instance indexed', async () => ((await count()) >= generated.length ? true : undefined));
+        await storeAndWaitIndexed(dicom, generated.map((g) => g.path), count);
   });
   after(async () => {
     await pacs?.stop('SIGKILL');

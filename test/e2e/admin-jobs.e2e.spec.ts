@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { adminHttp, waitFor, makeDataset, startPacsProcess, type GeneratedInstance, type PacsProcess } from '@pacs/testing';
-import { freePort, run, startDaemon, type Daemon } from '../interop/support/processes';
+import { adminHttp, waitFor, makeDataset, startPacsProcess, storeAndWaitIndexed, type GeneratedInstance, type PacsProcess } from '@pacs/testing';
+import { freePort, startDaemon, type Daemon } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-jobs-e2e-test-0123456789';
 const SHAPE = { patients: 1, studiesPerPatient: 1, seriesPerStudy: 2, instancesPerSeries: 3, size: 8 };
@@ -74,9 +74,7 @@ describe('send jobs (embedded, auth on)', () => {
     });
     dicom = await pacs.listeningPort('DICOM');
     http = await pacs.listeningPort('HTTP');
-    const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, r.output);
-    await waitFor('every instance indexed', async () => (((await json('/api/statistics')).body['instances'] as number) >= generated.length ? true : undefined));
+        await storeAndWaitIndexed(dicom, generated.map((g) => g.path), async () => (await json('/api/statistics')).body['instances'] as number);
     const created = await post('/api/tokens', { name: 'jobs-reader', role: 'viewer' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     viewer = created.body['token'] as string;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readDataSet, readFileMetaInformation, type DataSet } from '@pacs/dicom';
-import { waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { waitFor, makeDataset, startPacsProcess, storeAndWaitIndexed, type PacsProcess } from '@pacs/testing';
 import { run } from '../interop/support/processes';
 
 const require = createRequire(import.meta.url);
@@ -63,9 +63,7 @@ describe('DICOMweb (embedded, dicomweb-client)', () => {
     dicom = await pacs.listeningPort('DICOM');
     http = await pacs.listeningPort('HTTP');
     client = new api.DICOMwebClient({ url: `http://127.0.0.1:${http}/dicom-web`, headers: auth });
-    const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, r.output);
-    await waitFor('every instance indexed', async () => ((await count()) >= generated.length ? true : undefined));
+        await storeAndWaitIndexed(dicom, generated.map((g) => g.path), count);
   });
   after(async () => {
     await pacs?.stop('SIGKILL');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readDataSet, readFileMetaInformation, type DataSet } from '@pacs/dicom';
-import { adminHttp, waitFor, makeDataset, startPacsProcess, type PacsProcess } from '@pacs/testing';
+import { adminHttp, makeDataset, startPacsProcess, storeAndWaitIndexed, type PacsProcess } from '@pacs/testing';
 import { run } from '../interop/support/processes';
 
 const TOKEN = 'modify-e2e-admin-token-0123456789';
@@ -69,9 +69,7 @@ describe('modify, anonymize and merge studies (embedded, auth on)', () => {
     pacs = startPacsProcess('all-in-one', { PACS_HTTP__AUTH__ENABLED: 'true', PACS_HTTP__AUTH__ADMINTOKEN: TOKEN, PACS_HTTP__MAXREWRITEINSTANCES: '7' });
     dicom = await pacs.listeningPort('DICOM');
     http = await pacs.listeningPort('HTTP');
-    const r = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, r.output);
-    await waitFor('every instance indexed', async () => ((await count()) >= generated.length ? true : undefined));
+        await storeAndWaitIndexed(dicom, generated.map((g) => g.path), count);
   });
   after(async () => {
     await pacs?.stop('SIGKILL');

@@ -1,5 +1,7 @@
-// What the end-to-end suites of the HTTP side share: polling until something is true, and a
-// small client of the admin API that sends a Bearer token unless told otherwise.
+// What the end-to-end suites of the HTTP side share: polling until something is true, a small
+// client of the admin API that sends a Bearer token unless told otherwise, and loading a dataset.
+import assert from 'node:assert/strict';
+import { isAcknowledged, runStorescu } from './storescu';
 
 /**
  * Calls `probe` every 200 ms until it answers a value. The deadline only keeps a broken run from
@@ -41,4 +43,20 @@ export function adminHttp(port: () => number, defaultToken: string | null): Admi
   const post = <T = Record<string, unknown>>(path: string, body: unknown, token: string | null = defaultToken) =>
     json<T>(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { api, json, post };
+}
+
+/**
+ * Sends `files` to the PACS with DCMTK storescu (calling AE MODALITY), checks that every one was
+ * acknowledged, then polls `instanceCount` (the suite's view of /api/statistics) until it counts
+ * them all: the dataset every HTTP-side suite starts from.
+ */
+export async function storeAndWaitIndexed(dicomPort: number, files: readonly string[], instanceCount: () => Promise<number>): Promise<void> {
+  const sending = runStorescu({ port: dicomPort, files });
+  // A hang guard, as waitFor's deadline: a stuck PACS fails the suite instead of stalling it.
+  const guard = setTimeout(() => sending.kill(), 120_000);
+  const code = await sending.done.finally(() => clearTimeout(guard));
+  const refused = [...sending.results.values()].filter((r) => !isAcknowledged(r));
+  assert.deepEqual(refused, [], 'every instance acknowledged');
+  assert.equal(code, 0, 'storescu exit code');
+  await waitFor('every instance indexed', async () => ((await instanceCount()) >= files.length ? true : undefined));
 }

@@ -12,4 +12,4 @@ export {
 } from './storescu';
 export { makeMalformedInstances, MALFORMED_KINDS, type MalformedInstance } from './malformed-instances';
 export { TEST_PG_URL, tempPostgresSchema, tempPglite, type TempDatabase } from '@pacs/persistence/testing';
-export { adminHttp, waitFor, type AdminHttp, type AdminRequest } from './admin-http';
+export { adminHttp, storeAndWaitIndexed, waitFor, type AdminHttp, type AdminRequest } from './admin-http';

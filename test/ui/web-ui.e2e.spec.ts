@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { makeDataset, ROOT, startPacsProcess, type PacsProcess } from '@pacs/testing';
-import { freePort, run, startDaemon, type Daemon } from '../interop/support/processes';
+import { makeDataset, ROOT, startPacsProcess, storeAndWaitIndexed, type PacsProcess } from '@pacs/testing';
+import { freePort, startDaemon, type Daemon } from '../interop/support/processes';
 
 const ADMIN_TOKEN = 'admin-token-for-the-web-ui-test-0123456789';
 const SHAPE = { patients: 2, studiesPerPatient: 1, seriesPerStudy: 2, instancesPerSeries: 2, size: 8 };
@@ -20,16 +20,6 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(ROOT, 'test-artifacts/ui');
 const HANG_GUARD_MS = 60_000;
 const OHIF_URL = 'http://127.0.0.1:3000/ohif';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + HANG_GUARD_MS;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('web UI in headless Chromium (embedded, auth on)', () => {
   const work = mkdtempSync(join(tmpdir(), 'pacs-web-ui-e2e-'));
@@ -64,9 +54,7 @@ describe('web UI in headless Chromium (embedded, auth on)', () => {
     });
     const dicom = await pacs.listeningPort('DICOM');
     base = `http://127.0.0.1:${await pacs.listeningPort('HTTP')}`;
-    const sent = await run('storescu', ['-aet', 'MODALITY', '-aec', 'PACS', '127.0.0.1', String(dicom), ...generated.map((g) => g.path)], { timeoutMs: 120_000 });
-    assert.equal(sent.code, 0, sent.output);
-    await until('every instance indexed', async () => ((await instanceCount()) >= generated.length ? true : undefined));
+    await storeAndWaitIndexed(dicom, generated.map((g) => g.path), instanceCount);
 
     storescpPort = await freePort();
     storescp = await startDaemon('storescp', ['-aet', 'UIDEST', '+B', '-od', received, String(storescpPort)], storescpPort);
