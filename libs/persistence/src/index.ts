@@ -31,6 +31,6 @@ export {
   type SeriesSummary, type InstanceSummary, type ObjectToRead,
 } from './repositories/browse.repository';
 export {
-  ChangeLogRepository, CHANGE_LEVELS,
-  type Change, type ChangeKind, type ChangeLevel, type ChangePage, type PublishRound, type PublishOptions as ChangePublishOptions,
+  ChangeLogRepository, CHANGE_LEVELS, changeJson,
+  type Change, type ChangeJson, type ChangeKind, type ChangeLevel, type ChangePage, type PublishRound, type PublishOptions as ChangePublishOptions,
 } from './repositories/change-log.repository';

@@ -122,3 +122,17 @@ export function encodePart10(input: FileMetaInformationInput, dataSetBytes: Buff
 }
 
 export const FILE_META_TRANSFER_SYNTAX = TransferSyntaxUid.ExplicitVRLittleEndian;
+
+/**
+ * The file meta when `bytes` (the start of a Part 10 object, read in pieces) hold all of it and
+ * at least the start of the data set; undefined while more bytes are needed.
+ */
+export function readFileMetaIfComplete(bytes: Buffer): ReturnType<typeof readFileMetaInformation> | undefined {
+  try {
+    const result = readFileMetaInformation(bytes);
+    return result.dataSetOffset + 8 <= bytes.length ? result : undefined;
+  } catch (err) {
+    if (err instanceof DicomParseError && err.reason === 'truncated') return undefined;
+    throw err;
+  }
+}

@@ -19,7 +19,7 @@ export { writeDataSet, writeDataSetChunks, encodeDataSet } from './writer';
 export type { CollectedHeader, HeaderStop, HeaderCollectorOptions } from './header-collector';
 export { HeaderCollector } from './header-collector';
 export type { FileMetaInformation, FileMetaInformationInput } from './file-meta';
-export { encodeFileMetaInformation, readFileMetaInformation, encodePart10, FileMetaTag, PREAMBLE_LENGTH } from './file-meta';
+export { encodeFileMetaInformation, readFileMetaInformation, readFileMetaIfComplete, encodePart10, FileMetaTag, PREAMBLE_LENGTH } from './file-meta';
 export {
   isValidUid, assertValidUid, generateUid, InvalidUidError, UID_MAX_LENGTH,
   IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME,

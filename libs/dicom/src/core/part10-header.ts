@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DicomParseError } from './errors';
-import { readFileMetaInformation, type FileMetaInformation } from './file-meta';
+import { readFileMetaIfComplete, readFileMetaInformation, type FileMetaInformation } from './file-meta';
 import { HeaderCollector, type CollectedHeader } from './header-collector';
 
 const FIRST_READ = 64 * 1024;
@@ -33,7 +33,7 @@ export async function readPart10Header(source: Readable, maxHeaderBytes: number)
       chunks.push(chunk);
       length += chunk.length;
       if (length < want) continue;
-      parsed = tryMeta(Buffer.concat(chunks, length));
+      parsed = readFileMetaIfComplete(Buffer.concat(chunks, length));
       if (!parsed) {
         if (want >= MAX_META) throw new DicomParseError('invalid-file-meta', 'file meta information larger than 16 MiB', length);
         want *= 4;
@@ -53,15 +53,4 @@ export async function readPart10Header(source: Readable, maxHeaderBytes: number)
   }
   const { meta, dataSetOffset } = parsed as ReturnType<typeof readFileMetaInformation>;
   return { ...(collector.result as CollectedHeader), meta, dataSetOffset };
-}
-
-/** The file meta when the bytes hold all of it (and at least the start of the data set). */
-function tryMeta(bytes: Buffer): ReturnType<typeof readFileMetaInformation> | undefined {
-  try {
-    const result = readFileMetaInformation(bytes);
-    return result.dataSetOffset + 8 <= bytes.length ? result : undefined;
-  } catch (err) {
-    if (err instanceof DicomParseError && err.reason === 'truncated') return undefined;
-    throw err;
-  }
 }

@@ -20,6 +20,24 @@ export interface Change {
   at: Date;
 }
 
+/** A change as GET /api/changes lists it and the bus carries it: the time as ISO 8601. */
+export interface ChangeJson {
+  seq: number;
+  kind: ChangeKind;
+  level: ChangeLevel;
+  uid: string;
+  studyInstanceUid?: string;
+  at: string;
+}
+
+export function changeJson(change: Change): ChangeJson {
+  return {
+    seq: change.seq, kind: change.kind, level: change.level, uid: change.uid,
+    ...(change.studyInstanceUid !== undefined ? { studyInstanceUid: change.studyInstanceUid } : {}),
+    at: change.at.toISOString(),
+  };
+}
+
 export interface ChangePage {
   changes: Change[];
   /** Pass as `since` to read on; `since` itself when nothing newer is there. */

@@ -1,17 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ChangeLogRepository, type Change } from '@pacs/persistence';
+import { ChangeLogRepository, changeJson, type ChangeJson } from '@pacs/persistence';
 import type { AdminContext } from '../admin-context';
 import { Problem } from '../http-problem';
 import { ADMIN_CONTEXT } from '../tokens';
-
-export interface ChangeJson {
-  seq: number;
-  kind: Change['kind'];
-  level: Change['level'];
-  uid: string;
-  studyInstanceUid?: string;
-  at: string;
-}
 
 const MAX_LIMIT = 1000;
 
@@ -42,9 +33,7 @@ export class ChangesController {
     const limit = intParam(q, 'limit', 1, MAX_LIMIT, 100);
     const page = await this.changes.list(since, limit);
     return {
-      changes: page.changes.map((c) => ({
-        seq: c.seq, kind: c.kind, level: c.level, uid: c.uid, ...(c.studyInstanceUid !== undefined ? { studyInstanceUid: c.studyInstanceUid } : {}), at: c.at.toISOString(),
-      })),
+      changes: page.changes.map(changeJson),
       last: page.last,
       done: page.done,
     };

@@ -2,7 +2,7 @@
 // object: the file meta (PS3.10 §7.1) and the data set up to Pixel Data are collected (bounded
 // by maxHeaderBytes), then the stream is read on only up to the end of the wanted frame. Only
 // native (uncompressed) transfer syntaxes: an encapsulated frame would need a codec (PS3.5 §8.2).
-import { DicomParseError, HeaderCollector, readFileMetaInformation, TransferSyntaxUid } from '@pacs/dicom';
+import { HeaderCollector, readFileMetaIfComplete, readFileMetaInformation, TransferSyntaxUid } from '@pacs/dicom';
 import { frameLength, imagePixelOf, RENDERABLE_TRANSFER_SYNTAXES, RenderError, type ImagePixel } from './image-pixel';
 
 const PIXEL_DATA = 0x7fe00010;
@@ -28,16 +28,6 @@ class ChunkReader {
   }
 }
 
-function tryMeta(bytes: Buffer): ReturnType<typeof readFileMetaInformation> | undefined {
-  try {
-    const result = readFileMetaInformation(bytes);
-    return result.dataSetOffset + 8 <= bytes.length ? result : undefined;
-  } catch (err) {
-    if (err instanceof DicomParseError && err.reason === 'truncated') return undefined;
-    throw err;
-  }
-}
-
 export async function readStoredFrame(source: AsyncIterable<Buffer>, frameNumber: number, maxHeaderBytes = 16 * 1024 * 1024): Promise<{ pixel: ImagePixel; frame: Buffer }> {
   const reader = new ChunkReader(source);
   try {
@@ -58,7 +48,7 @@ async function readFrame(reader: ChunkReader, frameNumber: number, maxHeaderByte
       start.push(chunk);
       length += chunk.length;
       if (length < want) continue;
-      meta = tryMeta(Buffer.concat(start, length));
+      meta = readFileMetaIfComplete(Buffer.concat(start, length));
       if (!meta && want >= MAX_META) throw new RenderError(406, 'file meta information larger than 16 MiB');
       want *= 4;
     } else {

@@ -1,4 +1,4 @@
-import type { Change } from '@pacs/persistence';
+import { changeJson, type Change, type ChangeJson } from '@pacs/persistence';
 
 // Where the change feed goes on the bus (issue 7): every change of the change_log table on
 // `<prefix>.changes.<kind>`, e.g. pacs.changes.new-instance, pacs.changes.study-stable.
@@ -17,21 +17,9 @@ export function changeTopology(prefix: string): ChangeTopology {
 }
 
 /** The message body: the change as GET /api/changes lists it. */
-export interface ChangeMessage {
-  v: 1;
-  seq: number;
-  kind: Change['kind'];
-  level: Change['level'];
-  uid: string;
-  studyInstanceUid?: string;
-  at: string;
-}
+export type ChangeMessage = { v: 1 } & ChangeJson;
 
 export function encodeChange(change: Change): Uint8Array {
-  const message: ChangeMessage = {
-    v: 1, seq: change.seq, kind: change.kind, level: change.level, uid: change.uid,
-    ...(change.studyInstanceUid !== undefined ? { studyInstanceUid: change.studyInstanceUid } : {}),
-    at: change.at.toISOString(),
-  };
+  const message: ChangeMessage = { v: 1, ...changeJson(change) };
   return Buffer.from(JSON.stringify(message));
 }
