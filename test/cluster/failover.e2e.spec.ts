@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { NatsBus } from '@pacs/messaging';
 import { isAcknowledged, makeDataset, storescuInParallel, type GeneratedInstance } from '@pacs/testing';
 import { run } from '../interop/support/processes';
-import { NATS_URL, openAssociations, startCluster, type Cluster, type ClusterListener } from './support/cluster';
+import { listenerWarnings, NATS_URL, openAssociations, startCluster, type Cluster, type ClusterListener } from './support/cluster';
 import { acknowledged, storescuWithRetries, type RetriedFile } from './support/storescu-retry';
 import { indexedInstances, storedObjects, waitForIndexerIdle, waitUntil } from './support/verify';
 
@@ -78,7 +78,7 @@ describe('cluster failover behind HAProxy: 3 listeners, 2 indexers', () => {
       const results = await storescuInParallel({ port: cluster.port, files: instances.map((i) => i.path), associations: SENDERS });
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const missing = [...results.values()].filter((r) => !isAcknowledged(r));
-      assert.deepEqual(missing, [], 'every instance acknowledged');
+      assert.deepEqual(missing, [], `every instance acknowledged; listener warnings: ${listenerWarnings(cluster)}`);
       const self = process.cpuUsage(selfBefore);
       const used = Object.entries(components()).map(([k, pids]) => `${k} ${(cpuSeconds(pids) - (cpuBefore[k] ?? 0)).toFixed(1)}`);
       used.push(`s3rver+test ${((self.user + self.system) / 1e6).toFixed(1)}`);
@@ -125,7 +125,7 @@ describe('cluster failover behind HAProxy: 3 listeners, 2 indexers', () => {
       echoAttempts++;
       if (await echoThroughHaproxy(cluster.port)) echoOkAt = Date.now();
     }
-    assert.ok(echoOkAt > 0, 'an association through HAProxy succeeds after the kill');
+    assert.ok(echoOkAt > 0, `an association through HAProxy succeeds after the kill; listener warnings: ${listenerWarnings(cluster)}`);
     await cluster.haproxy.waitFor([killed.name], 'DOWN', 'the killed listener marked down');
     const markedDownAt = Date.now();
     const survivors = cluster.listeners.filter((l) => l !== killed);

@@ -179,3 +179,8 @@ export function openAssociations(listener: PacsProcess): number {
   }
   return accepted.size;
 }
+
+/** The listeners' last warnings and errors, for an assertion message: what the PACS said went wrong. */
+export function listenerWarnings(cluster: Cluster): string {
+  return JSON.stringify(cluster.listeners.flatMap((l) => l.process.logs).filter((l) => l['level'] === 'warn' || l['level'] === 'error').slice(-10));
+}
