@@ -8,5 +8,5 @@ export {
   type AeMapLoader, type AeMapSourceOptions, type AeMapSubjects,
 } from './ae-map-source';
 export { StoreScp, type IncomingStore, type StoreOutcome, type StoreScpOptions, type StoreScpMetrics } from './ingest/store-scp';
-export { part10DataSet, part10Object, StoredObjectError } from './ingest/part10-data-set';
+export { part10Bytes, part10DataSet, part10Object, StoredObjectError } from './ingest/part10-data-set';
 export { importedDataSet } from './ingest/imported-data-set';

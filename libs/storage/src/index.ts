@@ -8,6 +8,7 @@ export type {
   PutObjectOptions,
   PutObjectResult,
 } from './object-store';
+export { LENT_BUFFER_SIZE, type BorrowedBytes } from './buffer-pool';
 export {
   InvalidObjectKeyError,
   InvalidObjectMetadataError,

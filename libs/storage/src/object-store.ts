@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { BorrowedBytes } from './buffer-pool';
 
 // Storage is the system of record (ARCHITECTURE.md, contract 3): these bytes are the archive and
 // the index can be rebuilt from them. Every adapter implements exactly these semantics and is
@@ -62,6 +63,12 @@ export interface ObjectStore {
    * ObjectRangeNotSatisfiableError when the range starts at or beyond the end.
    */
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The object for a reader that sends it on at once, many objects in a row (a retrieve): whole,
+   * in a buffer lent from the store's pool, when it is shorter than LENT_BUFFER_SIZE (most
+   * images), else streamed as get() streams it. Rejects with ObjectNotFoundError when absent.
+   */
+  borrow(key: string): Promise<BorrowedBytes | Readable>;
   head(key: string): Promise<ObjectHead | null>;
   /** Idempotent: deleting an absent object succeeds. */
   delete(key: string): Promise<void>;

@@ -130,6 +130,35 @@ describe('data set streaming', () => {
     }
   });
 
+  test('whenWritten: a Buffer sent to a peer that is not reading stays in use until the socket has handed it all on', async () => {
+    const f = await start({ datasetHighWaterMark: 256 * 1024 });
+    const client = await connect(f.options());
+    const server = await f.accepted;
+    try {
+      await client.whenWritten(); // nothing pending: at once
+      const stream = new Promise<Readable>((resolve) => server.once('dataset', ({ stream: s }) => resolve(s as Readable)));
+      const pc = [...client.negotiated!.contexts.values()].find((c) => c.abstractSyntax === CT)!;
+      await client.sendData(pc.id, Buffer.alloc(32 * 1024 * 1024, 7));
+      let written = false;
+      const whenWritten = client.whenWritten().then(() => {
+        written = true;
+      });
+      const unread = await stream;
+      while (server.stats.socketPauses === 0) await new Promise((r) => setImmediate(r));
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      assert.equal(written, false, 'not resolved while the peer holds back');
+      assert.ok(client.transport!.writableLength > 0, 'bytes still queued in our socket');
+      let bytes = 0;
+      for await (const chunk of unread as AsyncIterable<Buffer>) bytes += chunk.length;
+      await whenWritten;
+      assert.equal(bytes, 32 * 1024 * 1024);
+      assert.equal(client.transport!.writableLength, 0);
+      await client.release();
+    } finally {
+      await f.server.close(1000);
+    }
+  });
+
   test('a command larger than the peer maximum PDU is fragmented and reassembled', async () => {
     const f = await start();
     const client = await connect(f.options());

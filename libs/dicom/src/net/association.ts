@@ -225,6 +225,26 @@ export class Association extends EventEmitter<AssociationEvents> {
     return this.closed;
   }
 
+  /**
+   * Resolves once every byte sent so far has left the socket's buffer for the kernel, or the
+   * connection is gone: from then on nothing reads a Buffer given to sendData any more, and its
+   * owner may reuse it. A peer's response proves nothing here: a peer may answer before it has
+   * read all of a data set.
+   */
+  whenWritten(): Promise<void> {
+    const s = this.socket;
+    if (!s || s.destroyed || s.writableLength === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      if (s.writableEnded) {
+        s.once('finish', resolve);
+        s.once('close', resolve);
+      } else {
+        // Write callbacks run in order, also with an error when the socket is destroyed first.
+        s.write(Buffer.alloc(0), () => resolve());
+      }
+    });
+  }
+
   /** Sends a complete command set on an accepted presentation context. */
   sendCommand(presentationContextId: number, command: Buffer): Promise<void> {
     return this.enqueue('send a command', presentationContextId, (max) =>

@@ -31,6 +31,12 @@ function parseMeta(bytes: Buffer): ReturnType<typeof readFileMetaInformation> {
   }
 }
 
+/** The file meta and the data set of a whole stored object held in memory (a view, not a copy). */
+export function part10Bytes(bytes: Buffer): { meta: FileMetaInformation; dataSet: Buffer } {
+  const parsed = parseMeta(bytes);
+  return { meta: parsed.meta, dataSet: bytes.subarray(parsed.dataSetOffset) };
+}
+
 /** The data set as a stream, whatever its size (see part10Object). */
 export async function part10DataSet(source: Readable): Promise<{ meta: FileMetaInformation; dataSet: Readable }> {
   const { meta, dataSet } = await part10Object(source);

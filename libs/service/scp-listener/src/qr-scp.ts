@@ -2,7 +2,7 @@
 // streamed back; C-MOVE and C-GET resolved there, then performed here, reading each object
 // from storage and sending it as a C-STORE sub-operation (C-MOVE on a new association to the
 // AE map's address of the destination, C-GET on the requestor's own association).
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Span, Tracer } from '@opentelemetry/api';
 import {
   connect, DimseStatusError, proposeStorage, Status, statusCategory, store as storeInstance,
@@ -14,7 +14,7 @@ import type { Logger } from '@pacs/platform';
 import type { ObjectStore } from '@pacs/storage';
 import { groupByContexts } from './context-groups';
 import { tracedOperation } from './operation-span';
-import { part10Object } from '@pacs/runtime';
+import { part10Bytes, part10Object } from '@pacs/runtime';
 import { QrCancelled, type QrClient } from './qr-client';
 import type { QrNegotiations } from './qr-negotiation';
 import { runSubOperations, type SubOperationOutcome } from './sub-operations';
@@ -36,6 +36,12 @@ function outcomeOf(status: number): SubOperationOutcome {
 }
 
 const empty = (status: number, errorComment: string): RetrieveResult => ({ completed: 0, failed: 0, warning: 0, status, errorComment });
+
+interface OpenedInstance {
+  transferSyntaxUid: string;
+  dataSet: Readable | Buffer;
+  done(): void;
+}
 
 /**
  * The object store of a storage tier: a retrieve reads each instance from the location the
@@ -203,7 +209,9 @@ export class QrScp {
         const opened = await this.open(instance);
         if (!opened) return 'failed';
         // 0x0122 when the requestor offered no SCP role context for this class and syntax.
-        return outcomeOf(await req.sendSubOperation(instance.sopClassUid, instance.sopInstanceUid, opened.transferSyntaxUid, opened.dataSet));
+        const status = await req.sendSubOperation(instance.sopClassUid, instance.sopInstanceUid, opened.transferSyntaxUid, opened.dataSet);
+        opened.done();
+        return outcomeOf(status);
       },
       { parallelism: this.options.retrieveParallelism, signal: req.signal },
     );
@@ -221,8 +229,13 @@ export class QrScp {
     }
   }
 
-  /** The stored object's data set, whole when small, else streamed; undefined (logged) when it cannot be read. */
-  private async open(instance: RetrieveInstance): Promise<{ transferSyntaxUid: string; dataSet: Readable | Buffer } | undefined> {
+  /**
+   * The stored object's data set, whole when small, else streamed; undefined (logged) when it
+   * cannot be read. `done` must be called once the sub-operation's C-STORE succeeded or failed
+   * with a response: a lent buffer then goes back to the store (after an error it is left to
+   * the garbage collector, as a socket may still hold it).
+   */
+  private async open(instance: RetrieveInstance): Promise<OpenedInstance | undefined> {
     const log = this.logger.child({ sopInstanceUid: instance.sopInstanceUid, tier: instance.tier, key: instance.storageKey });
     if (!instance.storageKey || !instance.tier) {
       log.warn('instance has no usable stored copy');
@@ -230,8 +243,18 @@ export class QrScp {
     }
     try {
       const store = await this.objects(instance.tier);
-      const { meta, dataSet } = await part10Object(await store.get(instance.storageKey));
-      return { transferSyntaxUid: meta.transferSyntaxUid, dataSet };
+      const object = await store.borrow(instance.storageKey);
+      if (object instanceof Readable) {
+        const { meta, dataSet } = await part10Object(object);
+        return { transferSyntaxUid: meta.transferSyntaxUid, dataSet, done: () => undefined };
+      }
+      try {
+        const { meta, dataSet } = part10Bytes(object.bytes);
+        return { transferSyntaxUid: meta.transferSyntaxUid, dataSet, done: object.giveBack };
+      } catch (err) {
+        object.giveBack();
+        throw err;
+      }
     } catch (err) {
       log.warn({ err }, 'stored object cannot be read for a sub-operation');
       return undefined;
@@ -250,6 +273,7 @@ export class QrScp {
         moveOriginator,
         priority,
       });
+      opened.done();
       const outcome = outcomeOf(rsp.status);
       if (outcome === 'failed') this.logger.warn({ sopInstanceUid: instance.sopInstanceUid, status: `0x${rsp.status.toString(16).padStart(4, '0')}`, comment: rsp.errorComment }, 'C-MOVE sub-operation refused by the destination');
       return outcome;

@@ -9,6 +9,7 @@ import {
   ObjectRangeNotSatisfiableError,
   ObjectSourceError,
 } from '../errors';
+import { LENT_BUFFER_SIZE } from '../buffer-pool';
 import type { ObjectStore, PutObjectOptions } from '../object-store';
 
 export interface ObjectStoreFixture {
@@ -123,13 +124,40 @@ export function objectStoreConformance(name: string, makeStore: () => Promise<Ob
       assert.ok(head.lastModified instanceof Date && !Number.isNaN(head.lastModified.getTime()));
     });
 
-    test('objects around common read sizes round-trip byte for byte', async () => {
-      for (const size of [1, 65_535, 65_536, 262_143, 262_144, 262_145]) {
+    test('objects around common read sizes round-trip byte for byte, through get and borrow', async () => {
+      for (const size of [1, 65_535, 65_536, 262_143, 262_144, 262_145, LENT_BUFFER_SIZE - 1, LENT_BUFFER_SIZE, 4 * MB, 4 * MB + 1]) {
         const key = `${prefix('sizes')}${size}`;
         const bytes = patternChunk(size % 251, size);
         await store().put(key, sourceOf(bytes));
-        assert.deepEqual(await readAll(await store().get(key)), bytes, `${size} bytes`);
+        assert.deepEqual(await readAll(await store().get(key)), bytes, `get of ${size} bytes`);
+        const borrowed = await store().borrow(key);
+        if (size < LENT_BUFFER_SIZE) {
+          assert.ok(!(borrowed instanceof Readable), `${size} bytes are lent whole`);
+          assert.deepEqual(borrowed.bytes, bytes, `borrow of ${size} bytes`);
+          borrowed.giveBack();
+        } else {
+          assert.ok(borrowed instanceof Readable, `${size} bytes are streamed`);
+          assert.deepEqual(await readAll(borrowed), bytes, `borrow of ${size} bytes`);
+        }
       }
+    });
+
+    test('borrow: a buffer given back holds exactly the next object lent in it; an absent object is ObjectNotFoundError', async () => {
+      const large = patternChunk(7, 300_000);
+      const small = patternChunk(8, 1_000);
+      await store().put(`${prefix('borrow')}large`, sourceOf(large));
+      await store().put(`${prefix('borrow')}small`, sourceOf(small));
+      const first = await store().borrow(`${prefix('borrow')}large`);
+      assert.ok(!(first instanceof Readable));
+      first.giveBack();
+      first.giveBack(); // a second give-back changes nothing: the buffer is lent once below
+      const [a, b] = await Promise.all([store().borrow(`${prefix('borrow')}small`), store().borrow(`${prefix('borrow')}large`)]);
+      assert.ok(!(a instanceof Readable) && !(b instanceof Readable));
+      assert.deepEqual(a.bytes, small);
+      assert.deepEqual(b.bytes, large);
+      a.giveBack();
+      b.giveBack();
+      await assert.rejects(store().borrow(`${prefix('borrow')}never-stored`), ObjectNotFoundError);
     });
 
     test('an empty object round-trips with the SHA-256 of no bytes', async () => {

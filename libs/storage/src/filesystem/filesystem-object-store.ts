@@ -4,6 +4,7 @@ import { access, lstat, mkdir, open, readdir, stat, unlink, writeFile, type File
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { resolveByteRange } from '../byte-range';
+import { lend, lentBufferPool, LENT_BUFFER_SIZE, type BorrowedBytes } from '../buffer-pool';
 import { ByteDigest, digested } from '../byte-digest';
 import {
   InvalidObjectKeyError,
@@ -25,9 +26,17 @@ import { walkSorted } from './sorted-walk';
 
 /** Bytes gathered before one writev: a few syscalls per object instead of one per 16 KiB fragment. */
 const WRITE_BATCH_BYTES = 256 * 1024;
-/** Objects shorter than this are read in one go (see readIfSmall). */
-const SMALL_OBJECT_READ = 256 * 1024;
+/** The first read of a whole object (see readWhole): most objects end within it. */
+const FIRST_READ = 256 * 1024;
 const MAX_SPARE_READ_BUFFERS = 4;
+/**
+ * Objects up to this size are handed out as one buffer read in at most two reads (an MR or CT
+ * slice, a radiograph); larger ones stream. A retrieve holds one such buffer per sub-operation in
+ * flight.
+ */
+const WHOLE_OBJECT_MAX = 4 * 1024 * 1024;
+/** Read size when streaming a large object: a few reads per MiB instead of sixteen. */
+const STREAM_READ = 1024 * 1024;
 
 export interface FilesystemObjectStoreOptions {
   /**
@@ -60,6 +69,7 @@ export class FilesystemObjectStore implements ObjectStore {
   private readonly recordDir: string;
   private readonly logger: StorageLogger;
   private readonly readBuffers: Buffer[] = [];
+  private readonly lentBuffers = lentBufferPool();
   private areasReady: Promise<void> | undefined;
 
   constructor(options: FilesystemObjectStoreOptions) {
@@ -131,17 +141,10 @@ export class FilesystemObjectStore implements ObjectStore {
   async get(key: string, range?: ByteRange): Promise<Readable> {
     assertValidObjectKey(key);
     const wanted = resolveByteRange(key, range);
-    await this.prepareAreas();
-    let handle: FileHandle;
-    try {
-      handle = await open(this.dataPath(key), 'r');
-    } catch (error) {
-      if (isMissingPath(error) || errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
-      throw mapFsError(this.describe(), error, key);
-    }
+    const handle = await this.openObject(key);
     try {
       if (!wanted) {
-        const whole = await this.readIfSmall(handle);
+        const whole = await this.readWhole(handle);
         if (whole) {
           // Closed after we return: nothing waits on it.
           handle.close().catch((error: unknown) => this.logger.warn({ key, err: error }, 'could not close an object file'));
@@ -153,9 +156,10 @@ export class FilesystemObjectStore implements ObjectStore {
       if (wanted && wanted.start >= stats.size) {
         throw new ObjectRangeNotSatisfiableError(key, `start ${wanted.start} is not below the object size ${stats.size}`);
       }
-      const stream = wanted
-        ? handle.createReadStream({ start: wanted.start, end: Math.min(wanted.end ?? Infinity, stats.size - 1) })
-        : handle.createReadStream();
+      const stream = handle.createReadStream({
+        highWaterMark: STREAM_READ,
+        ...(wanted ? { start: wanted.start, end: Math.min(wanted.end ?? Infinity, stats.size - 1) } : {}),
+      });
       return withTypedErrors(stream, (error) => mapFsError(this.describe(), error, key));
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -164,18 +168,62 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
-  /**
-   * The whole object when it is shorter than one read (MR slices, reports, key objects, small
-   * ultrasound frames): one read instead of a stat and a stream's reads saves round trips to the
-   * thread pool, which is most of what retrieving many small objects costs. A directory fails
-   * the read (EISDIR).
-   */
-  private async readIfSmall(handle: FileHandle): Promise<Buffer | undefined> {
-    // Read buffers are reused: a fresh 256 KiB per object would be garbage faster than the reads.
-    const buffer = this.readBuffers.pop() ?? Buffer.allocUnsafe(SMALL_OBJECT_READ);
+  /** One open and one read: most objects a retrieve sends fit a lent buffer. */
+  async borrow(key: string): Promise<BorrowedBytes | Readable> {
+    assertValidObjectKey(key);
+    const handle = await this.openObject(key);
+    const buffer = this.lentBuffers.take();
     try {
-      const { bytesRead } = await handle.read(buffer, 0, SMALL_OBJECT_READ, 0);
-      return bytesRead < SMALL_OBJECT_READ ? Buffer.from(buffer.subarray(0, bytesRead)) : undefined;
+      const { bytesRead } = await handle.read(buffer, 0, LENT_BUFFER_SIZE, 0);
+      if (bytesRead < LENT_BUFFER_SIZE) {
+        // Closed after we return: nothing waits on it.
+        handle.close().catch((error: unknown) => this.logger.warn({ key, err: error }, 'could not close an object file'));
+        return lend(this.lentBuffers, buffer, bytesRead);
+      }
+      this.lentBuffers.give(buffer);
+      return withTypedErrors(handle.createReadStream({ highWaterMark: STREAM_READ }), (error) => mapFsError(this.describe(), error, key));
+    } catch (error) {
+      this.lentBuffers.give(buffer);
+      await handle.close().catch(() => undefined);
+      if (errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
+      throw mapFsError(this.describe(), error, key);
+    }
+  }
+
+  private async openObject(key: string): Promise<FileHandle> {
+    await this.prepareAreas();
+    try {
+      return await open(this.dataPath(key), 'r');
+    } catch (error) {
+      if (isMissingPath(error) || errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
+      throw mapFsError(this.describe(), error, key);
+    }
+  }
+
+  /**
+   * The whole object, unless it is longer than WHOLE_OBJECT_MAX (undefined: stream it). Each read
+   * or stream chunk is a round trip to the thread pool, which is most of what retrieving an
+   * object costs: one read ends most objects (MR slices, reports, key objects), and a longer
+   * one (a CT slice, a radiograph) takes a stat and one read of the rest. A directory fails the
+   * read (EISDIR).
+   */
+  private async readWhole(handle: FileHandle): Promise<Buffer | undefined> {
+    // The first read goes to a reused buffer: a fresh 256 KiB per object would be garbage faster than the reads.
+    const buffer = this.readBuffers.pop() ?? Buffer.allocUnsafe(FIRST_READ);
+    try {
+      const { bytesRead } = await handle.read(buffer, 0, FIRST_READ, 0);
+      if (bytesRead < FIRST_READ) return Buffer.from(buffer.subarray(0, bytesRead));
+      const { size } = await handle.stat();
+      if (size > WHOLE_OBJECT_MAX) return undefined;
+      const whole = Buffer.allocUnsafeSlow(size);
+      buffer.copy(whole, 0, 0, FIRST_READ);
+      let filled = FIRST_READ;
+      while (filled < size) {
+        const rest = await handle.read(whole, filled, size - filled, filled);
+        if (rest.bytesRead === 0) break; // shortened meanwhile: what is there
+        filled += rest.bytesRead;
+      }
+      return filled === size ? whole : whole.subarray(0, filled);
     } finally {
       if (this.readBuffers.length < MAX_SPARE_READ_BUFFERS) this.readBuffers.push(buffer);
     }

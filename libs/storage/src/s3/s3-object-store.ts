@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
+import { lend, lentBufferPool, LENT_BUFFER_SIZE, type BorrowedBytes } from '../buffer-pool';
 import { resolveByteRange } from '../byte-range';
 import { ByteDigest, digested } from '../byte-digest';
 import { StorageUnavailableError } from '../errors';
@@ -35,6 +36,7 @@ const LIST_PAGE_SIZE = 1000;
  * The SHA-256 computed while streaming is stored as user metadata x-amz-meta-sha256.
  */
 export class S3ObjectStore implements ObjectStore {
+  private readonly lentBuffers = lentBufferPool();
   private readonly client: Client;
   private readonly agent: http.Agent;
   private readonly bucket: string;
@@ -112,6 +114,34 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       throw mapS3Error(this.label, error, key);
     }
+  }
+
+  /** One GET: the body is gathered into a lent buffer when its Content-Length says it fits. */
+  async borrow(key: string): Promise<BorrowedBytes | Readable> {
+    assertValidObjectKey(key);
+    let body: Readable;
+    try {
+      await this.ensureBucket();
+      body = await onFreshConnectionIfReset(() => this.client.getObject(this.bucket, key));
+    } catch (error) {
+      throw mapS3Error(this.label, error, key);
+    }
+    const length = Number((body as Partial<http.IncomingMessage>).headers?.['content-length']);
+    if (!Number.isSafeInteger(length) || length >= LENT_BUFFER_SIZE) return withTypedErrors(body, (error) => mapS3Error(this.label, error, key));
+    const buffer = this.lentBuffers.take();
+    let filled = 0;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        if (filled + chunk.length > length) throw new Error(`the body is longer than its Content-Length ${length}`);
+        filled += chunk.copy(buffer, filled);
+      }
+      if (filled !== length) throw new Error(`the body ended after ${filled} of its ${length} bytes`);
+    } catch (error) {
+      body.destroy();
+      this.lentBuffers.give(buffer);
+      throw mapS3Error(this.label, error, key);
+    }
+    return lend(this.lentBuffers, buffer, filled);
   }
 
   async head(key: string): Promise<ObjectHead | null> {

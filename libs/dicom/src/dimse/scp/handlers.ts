@@ -91,6 +91,7 @@ export interface MoveRequest extends QueryRequestBase {
  * Performs one C-STORE sub-operation on the C-GET's own association (PS3.4 C.4.3.3) and
  * resolves with the peer's C-STORE-RSP status, or 0x0122 when no presentation context with
  * that SOP class, that transfer syntax and the SCP role for the requestor was negotiated.
+ * Once it resolves a Buffer data set is not read any more: its owner may reuse it.
  */
 export type SendSubOperation = (sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, dataSet: Readable | Buffer) => Promise<number>;
 

@@ -44,6 +44,7 @@ function subOperationSender(ctx: ScpContext, priority: number): SendSubOperation
       (messageId) => cStoreRq({ messageId, affectedSopClassUid: sopClassUid, affectedSopInstanceUid: sopInstanceUid, priority }),
       dataSet,
     ).final;
+    if (Buffer.isBuffer(dataSet)) await ctx.channel.association.whenWritten();
     return response.command.status ?? Status.UnableToProcess;
   };
 }

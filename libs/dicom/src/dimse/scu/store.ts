@@ -11,7 +11,10 @@ export interface StoreInput {
   sopInstanceUid: string;
   /** How `dataSet` is encoded; a context with exactly this transfer syntax must be accepted. */
   transferSyntaxUid: string;
-  /** The data set (no preamble, no file meta), streamed or in memory. */
+  /**
+   * The data set (no preamble, no file meta), streamed or in memory. Once store() resolves a
+   * Buffer is not read any more: its owner may reuse it.
+   */
   dataSet: Readable | Buffer;
   /** Set when this C-STORE is a C-MOVE sub-operation (PS3.7 §9.3.1.1). */
   moveOriginator?: { aeTitle: string; messageId: number };
@@ -43,5 +46,7 @@ export async function store(association: Association, input: StoreInput): Promis
       }),
     input.dataSet,
   );
-  return (await responses.final).command as CStoreRsp;
+  const rsp = (await responses.final).command as CStoreRsp;
+  if (Buffer.isBuffer(input.dataSet)) await association.whenWritten();
+  return rsp;
 }
