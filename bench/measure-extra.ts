@@ -27,6 +27,8 @@ const SCU_AET = process.env['SCU_AET'] ?? 'BENCHSCU';
 const MAX_PDU = process.env['MAX_PDU'] ?? '16384';
 const MOVE_DEST_AET = process.env['MOVE_DEST_AET'] ?? 'BENCHMOVE';
 const WORK_ROOT = process.env['BENCH_WORK_ROOT'] ?? '/tmp/peers/run';
+/** How long the capability probe waits for a peer's C-FIND to answer. */
+const CAPS_PATIENCE_MS = 60_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const list = (v: string | undefined): string[] => (v ?? '').split(/[,\s]+/).filter(Boolean);
 const httpPortOf = (port: number): number => Number(process.env['BENCH_HTTP_PORT'] ?? port + 1000);
@@ -55,7 +57,14 @@ async function caps(args: string[]): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   startPeer(label, port, dir);
   try {
-    const found = await probeCapabilities({ port, calledAeTitle: aetOf(label, port, dir), callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET });
+    // The cluster peer starts its services side by side: its listener answers C-ECHO before
+    // qr-service has subscribed. Both of our peers answer C-FIND once up: ask again until it does.
+    const peer = { port, calledAeTitle: aetOf(label, port, dir), callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET };
+    let found = await probeCapabilities(peer);
+    for (const until = Date.now() + CAPS_PATIENCE_MS; !found.includes('find') && Date.now() < until; ) {
+      await sleep(1_000);
+      found = await probeCapabilities(peer);
+    }
     console.log(found.join(' '));
   } finally {
     stopPeer(label, port, dir);
