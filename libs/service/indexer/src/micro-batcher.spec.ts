@@ -61,17 +61,28 @@ describe('MicroBatcher', () => {
     assert.deepEqual(writer.batches, [[1], [2, 3, 4], [2], [3], [4]]);
   });
 
-  test('with a linger, a partial batch waits for company; a full batch goes at once', async () => {
+  test('with a linger, items that keep coming wait for company; a full batch goes at once', async () => {
     const writer = controlledWriter();
-    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 3, concurrency: 1, lingerMs: 50 });
-    const first = [batcher.submit(1), batcher.submit(2)];
+    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 3, concurrency: 1, lingerMs: 60_000 });
+    const lone = batcher.submit(1);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(writer.batches, [], 'nothing written before the linger ends');
-    const all = Promise.all([...first, batcher.submit(3), batcher.submit(4)]);
+    assert.deepEqual(writer.batches, [[1]], 'an item after a quiet spell is written at once');
+    await settle(writer, lone);
+    const following = [batcher.submit(2), batcher.submit(3)];
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(writer.batches, [[1, 2, 3]], 'a full batch does not wait');
+    assert.deepEqual(writer.batches, [[1]], 'items that follow closely wait for the linger');
+    const full = Promise.all([...following, batcher.submit(4)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(writer.batches, [[1], [2, 3, 4]], 'a full batch does not wait');
+    await settle(writer, full);
+  });
+
+  test('a lingering partial batch is written when its linger ends', async () => {
+    const writer = controlledWriter();
+    const batcher = new MicroBatcher({ write: writer.write, maxBatch: 10, concurrency: 1, lingerMs: 30 });
+    const all = Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
     await settle(writer, all);
-    assert.deepEqual(writer.batches, [[1, 2, 3], [4]], 'the rest after its linger');
+    assert.deepEqual(writer.batches, [[1], [2, 3]]);
   });
 
   test('a write returning the wrong number of results fails its items instead of misassigning them', async () => {

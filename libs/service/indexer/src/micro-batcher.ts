@@ -1,8 +1,9 @@
 // Groups work that arrives while earlier work is being written, so that a database transaction
 // carries as many items as came in during the previous one: under load batches grow by
 // themselves. Without a linger, an item arriving at an idle batcher is written at once, alone;
-// with one, it waits up to lingerMs for company (worth it where each transaction blocks the
-// process, as PGlite does in embedded mode).
+// with one, an item that follows another within lingerMs waits up to lingerMs for company
+// (worth it where each transaction blocks the process, as PGlite does in embedded mode), while
+// a lone item after a quiet spell, a modality's single image, is still written at once.
 
 export interface MicroBatcherOptions<T, R> {
   /** Writes a batch; returns one result per item, in order. */
@@ -11,13 +12,18 @@ export interface MicroBatcherOptions<T, R> {
   maxBatch: number;
   /** write() calls running at once. */
   concurrency: number;
-  /** Longest wait of a partial batch for more items before it is written (default 0). */
+  /**
+   * Longest wait of a partial batch for more items before it is written (default 0); only
+   * while items keep coming, i.e. for an item that arrived within lingerMs of the one before.
+   */
   lingerMs?: number;
 }
 
 interface Pending<T, R> {
   item: T;
   queuedAt: number;
+  /** It arrived while items were coming in: it may wait for company. */
+  lingers: boolean;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
@@ -26,21 +32,25 @@ export class MicroBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
   private running = 0;
   private lingering: NodeJS.Timeout | undefined;
+  private lastArrival = -Infinity;
 
   constructor(private readonly options: MicroBatcherOptions<T, R>) {
     if (options.maxBatch < 1 || options.concurrency < 1) throw new RangeError('maxBatch and concurrency must be at least 1');
   }
 
   submit(item: T): Promise<R> {
+    const now = performance.now();
+    const lingers = now - this.lastArrival < (this.options.lingerMs ?? 0);
+    this.lastArrival = now;
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, queuedAt: performance.now(), resolve, reject });
+      this.queue.push({ item, queuedAt: now, lingers, resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const wait = (this.options.lingerMs ?? 0) - (performance.now() - this.queue[0]!.queuedAt);
+    for (let head = this.queue[0]; head !== undefined && this.running < this.options.concurrency; head = this.queue[0]) {
+      const wait = head.lingers ? (this.options.lingerMs ?? 0) - (performance.now() - head.queuedAt) : 0;
       if (this.queue.length < this.options.maxBatch && wait > 0) {
         this.lingering ??= setTimeout(() => {
           this.lingering = undefined;
@@ -49,6 +59,11 @@ export class MicroBatcher<T, R> {
         return;
       }
       const batch = this.queue.splice(0, this.options.maxBatch);
+      if (this.queue.length === 0 && this.lingering) {
+        // Nothing left to wait for (a full batch went early).
+        clearTimeout(this.lingering);
+        this.lingering = undefined;
+      }
       this.running++;
       void this.run(batch).finally(() => {
         this.running--;
