@@ -138,7 +138,10 @@ export async function indexerCaughtUp(h: Harness): Promise<void> {
 }
 
 const SURROGATES = `ARRAY['id', 'patient_fk', 'study_fk', 'series_fk', 'instance_fk']`;
-const TIMESTAMPS = `ARRAY['created_at', 'updated_at', 'verified_at']`;
+// attributes_received_at of a patient, study or series row is the receive time of the instance
+// that brought its values; when several instances carry the same values it is the one indexed
+// first, which depends on how events were batched, not on what is stored (see upsertLevel).
+const TIMESTAMPS = `ARRAY['created_at', 'updated_at', 'verified_at', 'attributes_received_at']`;
 
 /**
  * Every index row, parents named by UID instead of id. `exact`: also ids and timestamps, for

@@ -71,6 +71,14 @@ for (const setup of SETUPS) {
       assert.notDeepEqual(await dumpIndex(h.db), before);
       assert.deepEqual(await regen('--study', study), { scanned: 6, announced: 6, skipped: 0, failed: 0 });
       assert.deepEqual(await dumpIndex(h.db), before);
+      // Each rebuilt row's values came from one of the study's instances, received when stored.
+      const [holders] = (await h.db.query(
+        `SELECT bool_and(s.attributes_received_at IN (SELECT i.received_at FROM instance i JOIN series x ON x.id = i.series_fk WHERE x.study_fk = s.id))
+            AND bool_and(e.attributes_received_at IN (SELECT i.received_at FROM instance i WHERE i.series_fk = e.id)) AS ok
+           FROM study s JOIN series e ON e.study_fk = s.id WHERE s.study_instance_uid = $1`,
+        [study],
+      )) as { ok: boolean }[];
+      assert.equal(holders?.ok, true, 'study and series rows carry the receive time of one of their instances');
     });
 
     test('an object that is not DICOM is counted as failed (exit status 1) and the rest is announced', async () => {

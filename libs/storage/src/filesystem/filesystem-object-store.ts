@@ -174,6 +174,7 @@ export class FilesystemObjectStore implements ObjectStore {
     const handle = await this.openObject(key);
     const buffer = this.lentBuffers.take();
     try {
+      // A read of a regular file comes back short only at its end (as readWhole relies on too).
       const { bytesRead } = await handle.read(buffer, 0, LENT_BUFFER_SIZE, 0);
       if (bytesRead < LENT_BUFFER_SIZE) {
         // Closed after we return: nothing waits on it.
