@@ -4,7 +4,7 @@ import { access, lstat, mkdir, open, readdir, stat, unlink, writeFile, type File
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { resolveByteRange } from '../byte-range';
-import { lend, lentBufferPool, LENT_BUFFER_SIZE, type BorrowedBytes } from '../buffer-pool';
+import { BufferPool, lend, lentBufferPool, LENT_BUFFER_SIZE, type BorrowedBytes } from '../buffer-pool';
 import { ByteDigest, digested } from '../byte-digest';
 import {
   InvalidObjectKeyError,
@@ -68,7 +68,7 @@ export class FilesystemObjectStore implements ObjectStore {
   private readonly tempDir: string;
   private readonly recordDir: string;
   private readonly logger: StorageLogger;
-  private readonly readBuffers: Buffer[] = [];
+  private readonly firstReadBuffers = new BufferPool(FIRST_READ, MAX_SPARE_READ_BUFFERS);
   private readonly lentBuffers = lentBufferPool();
   private areasReady: Promise<void> | undefined;
 
@@ -210,7 +210,7 @@ export class FilesystemObjectStore implements ObjectStore {
    */
   private async readWhole(handle: FileHandle): Promise<Buffer | undefined> {
     // The first read goes to a reused buffer: a fresh 256 KiB per object would be garbage faster than the reads.
-    const buffer = this.readBuffers.pop() ?? Buffer.allocUnsafe(FIRST_READ);
+    const buffer = this.firstReadBuffers.take();
     try {
       const { bytesRead } = await handle.read(buffer, 0, FIRST_READ, 0);
       if (bytesRead < FIRST_READ) return Buffer.from(buffer.subarray(0, bytesRead));
@@ -226,7 +226,7 @@ export class FilesystemObjectStore implements ObjectStore {
       }
       return filled === size ? whole : whole.subarray(0, filled);
     } finally {
-      if (this.readBuffers.length < MAX_SPARE_READ_BUFFERS) this.readBuffers.push(buffer);
+      this.firstReadBuffers.give(buffer);
     }
   }
 

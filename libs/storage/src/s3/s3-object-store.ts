@@ -103,29 +103,14 @@ export class S3ObjectStore implements ObjectStore {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     assertValidObjectKey(key);
-    const wanted = resolveByteRange(key, range);
-    try {
-      await this.ensureBucket();
-      const body = await onFreshConnectionIfReset(() => wanted
-        ? // getPartialObject takes a length; 0 means "to the end".
-          this.client.getPartialObject(this.bucket, key, wanted.start, wanted.end === undefined ? 0 : wanted.end - wanted.start + 1)
-        : this.client.getObject(this.bucket, key));
-      return withTypedErrors(body, (error) => mapS3Error(this.label, error, key));
-    } catch (error) {
-      throw mapS3Error(this.label, error, key);
-    }
+    const body = await this.body(key, resolveByteRange(key, range));
+    return withTypedErrors(body, (error) => mapS3Error(this.label, error, key));
   }
 
   /** One GET: the body is gathered into a lent buffer when its Content-Length says it fits. */
   async borrow(key: string): Promise<BorrowedBytes | Readable> {
     assertValidObjectKey(key);
-    let body: Readable;
-    try {
-      await this.ensureBucket();
-      body = await onFreshConnectionIfReset(() => this.client.getObject(this.bucket, key));
-    } catch (error) {
-      throw mapS3Error(this.label, error, key);
-    }
+    const body = await this.body(key, null);
     const length = Number((body as Partial<http.IncomingMessage>).headers?.['content-length']);
     if (!Number.isSafeInteger(length) || length >= LENT_BUFFER_SIZE) return withTypedErrors(body, (error) => mapS3Error(this.label, error, key));
     const buffer = this.lentBuffers.take();
@@ -142,6 +127,19 @@ export class S3ObjectStore implements ObjectStore {
       throw mapS3Error(this.label, error, key);
     }
     return lend(this.lentBuffers, buffer, filled);
+  }
+
+  /** The response body of a GET of the object (or a range of it); request failures as typed errors. */
+  private async body(key: string, wanted: ReturnType<typeof resolveByteRange>): Promise<Readable> {
+    try {
+      await this.ensureBucket();
+      return await onFreshConnectionIfReset(() => wanted
+        ? // getPartialObject takes a length; 0 means "to the end".
+          this.client.getPartialObject(this.bucket, key, wanted.start, wanted.end === undefined ? 0 : wanted.end - wanted.start + 1)
+        : this.client.getObject(this.bucket, key));
+    } catch (error) {
+      throw mapS3Error(this.label, error, key);
+    }
   }
 
   async head(key: string): Promise<ObjectHead | null> {
