@@ -1,8 +1,8 @@
 // The listener's side of pacs.qr.find / pacs.qr.retrieve: forwards the identifier to
 // qr-service and turns its replies back into DIMSE terms. A failure of the bus (no qr-service,
-// a timeout) is 0xA700 "out of resources": the SCU may retry later. A request that got no
-// answer at all (the qr-service replica that took it died) is asked once more, so the next
-// replica of the queue group answers it; a C-FIND that already sent matches is not repeated.
+// a timeout) is 0xA700 "out of resources": the SCU may retry later. A request whose replies
+// stopped (the qr-service replica that took it died) is asked once more, so the next replica of
+// the queue group answers it; a C-FIND asked again skips the matches already sent.
 import { DimseStatusError, Status, type DataSet, type DimseService } from '@pacs/dicom';
 import {
   QrProtocolError, decodeFindReply, decodeRetrieveReply, encodeQrRequest, qrSubjects, type QrRequest, type RetrieveInstance,
@@ -51,13 +51,22 @@ export class QrClient {
 
   /** Matches as qr-service sends them; a final failure status throws DimseStatusError. */
   async *find(request: QrRequest, signal: AbortSignal): AsyncGenerator<FindMatch> {
+    // The encoded matches yielded so far, with how often: the replica asked again sends them
+    // again, and exactly that many of each are passed over (identical matches may be legitimate).
+    const sent = new Map<string, number>();
     for (let attempt = 1; ; attempt++) {
-      let answered = false;
+      const toSkip = new Map(sent);
       try {
         for await (const data of this.bus.requestStream(this.subjects.find, encodeQrRequest(request), { timeoutMs: this.options.timeoutMs, signal })) {
           const reply = decodeFindReply(data);
           if (reply.kind === 'match') {
-            answered = true;
+            const key = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+            const skip = toSkip.get(key) ?? 0;
+            if (skip > 0) {
+              toSkip.set(key, skip - 1);
+              continue;
+            }
+            sent.set(key, (sent.get(key) ?? 0) + 1);
             yield { identifier: reply.identifier, status: reply.status };
             continue;
           }
@@ -67,7 +76,7 @@ export class QrClient {
       } catch (err) {
         if (err instanceof DimseStatusError) throw err;
         if (signal.aborted) throw new QrCancelled('C-FIND cancelled');
-        if (!answered && this.retryable(err, attempt, 'C-FIND')) continue;
+        if (this.retryable(err, attempt, 'C-FIND')) continue;
         throw unavailable(err, 'C-FIND');
       }
       throw new DimseStatusError(Status.UnableToProcess, 'C-FIND', 'query service ended without an outcome');
