@@ -104,7 +104,10 @@ describe('Q/R through HAProxy while qr-service replicas are killed', () => {
       replicas[slot]!.child.kill('SIGKILL');
       await replicas[slot]!.exited;
       const atKill = operations.length;
-      await waitUntil('operations answered by the surviving replica', async () => (operations.length >= atKill + 2 ? true : undefined), 120_000, 20);
+      // A C-FIND and a C-MOVE both answered by the survivor (a long C-MOVE begun before the
+      // kill may end after the replacement is up, so two operations of any kind are not enough).
+      const answeredBySurvivor = (kind: Operation['kind']): boolean => operations.slice(atKill).some((o) => o.kind === kind && o.duringOutage);
+      await waitUntil('a C-FIND and a C-MOVE answered by the surviving replica', async () => (answeredBySurvivor('C-FIND') && answeredBySurvivor('C-MOVE') ? true : undefined), 120_000, 20);
       replicas[slot] = cluster.startProcess('qr-service');
       await started(replicas[slot]!);
       outage = false;
