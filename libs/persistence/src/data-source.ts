@@ -1,8 +1,8 @@
 import { DataSource, MigrationExecutor, type DataSourceOptions, type QueryRunner } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { ensurePgliteCluster } from './pglite-cluster';
+import { PgliteThread, typeOrmDriverFor } from './pglite-thread';
 import { markSingleConnection } from './sql-transaction';
 
 /** Connection settings; the app maps its configuration onto these. */
@@ -15,7 +15,7 @@ export type DatabaseOptions =
  * the same entities and the same SQL migrations). Schema changes only ever come from
  * migrations: `synchronize` is off, always.
  */
-export function createDataSource(options: DatabaseOptions): DataSource {
+export function createDataSource(options: DatabaseOptions, pglite?: PgliteThread): DataSource {
   const common = {
     type: 'postgres',
     schema: options.schema,
@@ -28,9 +28,9 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     logging: false,
   } as const;
   if (options.driver === 'pglite') {
-    const driver = new PGliteDriver({ dataDir: options.dataDir }).driver;
-    const dataSource = new DataSource({ ...common, driver } as DataSourceOptions);
-    markSingleConnection(dataSource);
+    if (!pglite) throw new Error('a PGlite data source needs its PgliteThread (openDatabase starts it)');
+    const dataSource = new DataSource({ ...common, driver: typeOrmDriverFor(pglite) } as DataSourceOptions);
+    markSingleConnection(dataSource, pglite);
     return dataSource;
   }
   return new DataSource({
@@ -48,9 +48,18 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 
 /** Connects, creates the schema if needed and applies pending migrations. */
 export async function openDatabase(options: DatabaseOptions, { migrate = true } = {}): Promise<DataSource> {
-  if (options.driver === 'pglite') await ensurePgliteCluster(options.dataDir);
-  const dataSource = createDataSource(options);
-  await dataSource.initialize();
+  let pglite: PgliteThread | undefined;
+  if (options.driver === 'pglite') {
+    await ensurePgliteCluster(options.dataDir);
+    pglite = await PgliteThread.start(options.dataDir);
+  }
+  const dataSource = createDataSource(options, pglite);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await pglite?.close();
+    throw err;
+  }
   try {
     if (options.driver === 'pglite') {
       await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);

@@ -3,17 +3,17 @@
 // every other query back until commit, where a BEGIN sent through TypeORM would let other
 // callers' statements run inside our transaction.
 import type { DataSource } from 'typeorm';
-import { getPGliteInstance } from 'typeorm-pglite';
+import type { PgliteThread } from './pglite-thread';
 
 export interface Sql {
   query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
-const singleConnection = new WeakSet<DataSource>();
+const singleConnection = new WeakMap<DataSource, PgliteThread>();
 
-/** Marks a data source whose driver is the process-wide PGlite instance. */
-export function markSingleConnection(dataSource: DataSource): void {
-  singleConnection.add(dataSource);
+/** Marks a data source whose one connection is a PGlite thread. */
+export function markSingleConnection(dataSource: DataSource, pglite: PgliteThread): void {
+  singleConnection.set(dataSource, pglite);
 }
 
 export function isSingleConnection(dataSource: DataSource): boolean {
@@ -21,8 +21,8 @@ export function isSingleConnection(dataSource: DataSource): boolean {
 }
 
 export async function inTransaction<T>(db: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  if (singleConnection.has(db)) {
-    const pglite = await getPGliteInstance();
+  const pglite = singleConnection.get(db);
+  if (pglite) {
     return pglite.transaction((tx) => fn({ query: async <R extends object>(text: string, params?: readonly unknown[]) => (await tx.query<R>(text, params ? [...params] : undefined)).rows }));
   }
   const runner = db.createQueryRunner();

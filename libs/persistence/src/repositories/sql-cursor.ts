@@ -5,6 +5,7 @@
 // fetching; a statement still running on PostgreSQL is cancelled (pg_cancel_backend).
 import { randomBytes } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { isSingleConnection } from '../sql-transaction';
 import type { Statement } from './query-sql';
 
 export interface CursorOptions {
@@ -13,11 +14,6 @@ export interface CursorOptions {
 }
 
 const noop = (): void => undefined;
-
-/** PGlite data sources are created with a driver instance (data-source.ts); PostgreSQL ones with a URL. */
-function isSingleConnection(db: DataSource): boolean {
-  return (db.options as { driver?: unknown }).driver !== undefined;
-}
 
 /** The backend process id of a runner's pg client (pg keeps it from BackendKeyData). */
 function backendPid(runner: QueryRunner): number | undefined {

@@ -1,0 +1,98 @@
+// PGlite on its worker thread: one session, transactions that hold other statements back,
+// PostgreSQL's error fields across the thread boundary, and a thread that dies fails its callers.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ensurePgliteCluster } from './pglite-cluster';
+import { PgliteThread } from './pglite-thread';
+import { sqlState } from './sql-transaction';
+
+describe('PgliteThread', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pacs-pglite-thread-'));
+  let db: PgliteThread;
+
+  before(async () => {
+    await ensurePgliteCluster(dir);
+    db = await PgliteThread.start(dir);
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY, v text); CREATE TABLE u (at timestamptz, doc jsonb, n bigint)');
+  });
+  after(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('parameters and rows cross the thread with their types', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await db.query('INSERT INTO u VALUES ($1, $2, $3)', [at, JSON.stringify({ a: [1, 'x'] }), '9007199254740993']);
+    const { rows } = await db.query<{ at: Date; doc: unknown; n: unknown }>('SELECT at, doc, n::text AS n FROM u');
+    assert.deepEqual(rows, [{ at, doc: { a: [1, 'x'] }, n: '9007199254740993' }]);
+    const results = await db.exec('SELECT 1 AS a; SELECT 2 AS b');
+    assert.deepEqual(results.map((r) => r.rows), [[{ a: 1 }], [{ b: 2 }]]);
+  });
+
+  test('a transaction holds other statements back until it commits', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const tx = db.transaction(async (t) => {
+      await t.query('INSERT INTO t VALUES (1, $1)', ['in tx']);
+      await held;
+      order.push('commit');
+    });
+    // Started while the transaction is open: it must see the committed row, not run inside it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM t').then((r) => {
+      order.push('outside');
+      return r.rows[0]?.n;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await tx;
+    assert.equal(await outside, 1);
+    assert.deepEqual(order, ['commit', 'outside']);
+  });
+
+  test('a transaction whose function throws is rolled back and the error is the function\'s', async () => {
+    const failure = new Error('changed my mind');
+    await assert.rejects(
+      db.transaction(async (t) => {
+        await t.query('INSERT INTO t VALUES (2, $1)', ['rolled back']);
+        throw failure;
+      }),
+      (err) => err === failure,
+    );
+    const { rows } = await db.query('SELECT * FROM t WHERE id = 2');
+    assert.deepEqual(rows, []);
+  });
+
+  test('PostgreSQL errors keep their SQLSTATE and fields; the session stays usable', async () => {
+    const err = await db.query('INSERT INTO t VALUES (1, $1)', ['duplicate']).then(
+      () => assert.fail('a duplicate key must fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof Error);
+    assert.equal(sqlState(err), '23505');
+    assert.equal((err as Error & { constraint?: string }).constraint, 't_pkey');
+    await assert.rejects(
+      db.transaction(async (t) => {
+        await t.query('INSERT INTO t VALUES (1, $1)', ['duplicate in tx']);
+      }),
+      (e) => sqlState(e) === '23505',
+    );
+    assert.deepEqual((await db.query('SELECT v FROM t ORDER BY id')).rows, [{ v: 'in tx' }]);
+  });
+
+  test('a thread that is gone fails its callers instead of leaving them waiting', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'pacs-pglite-thread-'));
+    try {
+      await ensurePgliteCluster(other);
+      const gone = await PgliteThread.start(other);
+      await gone.close();
+      await assert.rejects(gone.query('SELECT 1'), /PGlite thread exited/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
