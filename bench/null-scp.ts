@@ -5,9 +5,10 @@
 //
 // Environment (from run-peer.sh): PEER_PORT, PEER_AET (default PACS), PEER_DIR, MAX_PDU.
 // It writes the number of answered C-STOREs to PEER_DIR/stored-count (read by bench/count.sh)
-// at most every 200 ms, off the receive path.
+// at most every 200 ms, off the receive path: the write runs on libuv's thread pool (a
+// synchronous write blocked the event loop for tens of ms whenever the disk was busy).
 // Usage: node --import tsx bench/null-scp.ts
-import { writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DicomServer, Status, defaultAcceptancePolicy, serveDimse, type DimseHandlers } from '@pacs/dicom';
@@ -39,19 +40,34 @@ server.on('error', (err) => console.error(`null-scp: ${err.message}`));
 const address = await server.listen();
 console.log(JSON.stringify({ msg: 'null-scp listening', port: address.port, aeTitle, maxPduLength }));
 
-const flush = (): void => {
-  if (!countFile || written === stored) return;
-  writeFileSync(countFile, `${stored}\n`);
-  written = stored;
-};
-flush();
-setInterval(flush, 200).unref();
-const stop = (): void => {
-  flush();
-  server.close(2_000).then(
-    () => process.exit(0),
-    () => process.exit(1),
+let flushing: Promise<void> | undefined;
+const flush = (): Promise<void> => {
+  if (!countFile || written === stored || flushing) return flushing ?? Promise.resolve();
+  const value = stored;
+  // Written aside and renamed: count.sh never reads a half-written file.
+  flushing = writeFile(`${countFile}.tmp`, `${value}\n`).then(() => rename(`${countFile}.tmp`, countFile)).then(
+    () => {
+      written = value;
+      flushing = undefined;
+    },
+    (err: unknown) => {
+      flushing = undefined;
+      console.error(`null-scp: cannot write ${countFile}: ${String(err)}`);
+    },
   );
+  return flushing;
+};
+void flush();
+setInterval(() => void flush(), 200).unref();
+const stop = (): void => {
+  // The write in flight (if any), then the final count.
+  void flush()
+    .then(() => flush())
+    .then(() => server.close(2_000))
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
