@@ -10,14 +10,18 @@
 //       RSS of each peer while it receives ONE instance of N MiB (default 1024) from storescu
 //   visibility --labels L1,L2 --port P --dataset DIR --n N --out FILE
 //       C-STORE success → visible in a query, p50/p95 (one instance at a time, our SCU)
+//   floor --datasets D1,D2 --dir WORKDIR --n N --out FILE
+//       the disk's share of one acknowledged C-STORE for each dataset's mean instance size:
+//       create+write+fsync+rename+fsync(dir) vs create+write+close (lib/durable-write-floor.ts)
 //
 // Usage: node --import tsx bench/measure-extra.ts COMMAND [options]
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ensureBigInstance } from './lib/big-instance';
+import { measureDurableWriteFloor, type DurableWriteFloor } from './lib/durable-write-floor';
 import { aetOf, countPeer, isOurs, peerRoots, startPeer, stopPeer } from './lib/peers';
 import { probeCapabilities } from './lib/qr-probe';
 import { RssSampler, type SamplerSummary } from './lib/rss-sampler';
@@ -176,7 +180,28 @@ async function visibility(args: string[]): Promise<void> {
   writeJson(values.out ?? '/dev/stdout', { visibility: { dataset: values.dataset, instances: n, results } });
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { sample, caps, big, visibility };
+/** Mean size of the .dcm files under a dataset made by make-dataset.sh. */
+function meanInstanceBytes(dataset: string): number {
+  const sizes = (readdirSync(join(dataset, 'dicom'), { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.dcm'))
+    .map((name) => statSync(join(dataset, 'dicom', name)).size);
+  if (sizes.length === 0) throw new Error(`no .dcm files under ${dataset}/dicom`);
+  return Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
+}
+
+async function floor(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { datasets: { type: 'string' }, dir: { type: 'string' }, n: { type: 'string', default: '200' }, out: { type: 'string' } } });
+  const dir = values.dir ?? join(WORK_ROOT, 'durable-write-floor');
+  const results: Record<string, DurableWriteFloor> = {};
+  for (const dataset of list(values.datasets)) {
+    const name = dataset.split('/').filter(Boolean).pop() ?? dataset;
+    results[name] = await measureDurableWriteFloor(join(dir, name), meanInstanceBytes(dataset), Number(values.n));
+    console.error(`measure-extra floor: ${name}: ${JSON.stringify(results[name])}`);
+  }
+  writeJson(values.out ?? '/dev/stdout', { durableWriteFloor: { dir, results } });
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = { sample, caps, big, visibility, floor };
 const [command, ...rest] = process.argv.slice(2);
 const run = command ? commands[command] : undefined;
 if (!run) {

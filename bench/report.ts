@@ -270,6 +270,31 @@ if (vis) {
   line();
 }
 
+interface FloorRow { dataset: string; bytes: number; writeOnlyMs: number; durableMs: number; storescpX1Ms: number | null; budgetMs: number | null; floorShareOfBudget: number | null }
+const floorData = extra['durableWriteFloor'] as { dir: string; results: Record<string, { bytes: number; n: number; writeOnlyMsP50: number; durableMsP50: number }> } | undefined;
+const floorRows: FloorRow[] = [];
+if (floorData) {
+  line('## Durable write floor (one association)');
+  line();
+  line('Our PACS answers a C-STORE with success only once the object is on disk; storescp writes and answers (no fsync). Measured');
+  line(`here, without DICOM, one object at a time of each dataset's mean instance size (${Object.values(floorData.results)[0]?.n ?? '?'} objects, p50, \`${floorData.dir}\`):`);
+  line('`durable` = create temp + write + fsync + rename + fsync(directory), the minimum for a durable new name (POSIX);');
+  line('`write only` = create + write + close, storescp\'s share of the disk. `budget` = the time per instance that 0.8x storescp store x1');
+  line('(issues 5 and 10) allows for everything: network, parsing, storage, announcement.');
+  line();
+  line('| dataset | mean instance bytes | write only ms | durable ms | storescp x1 ms/instance | 0.8x budget ms | durable share of budget |');
+  line('|---|---|---|---|---|---|---|');
+  for (const [ds, f] of Object.entries(floorData.results)) {
+    const rate = passed(get(ds, 'storescp', 'store-x1')) ? num(get(ds, 'storescp', 'store-x1')?.['inst_per_s']) : null;
+    const storescpX1Ms = rate ? 1000 / rate : null;
+    const budgetMs = rate ? 1000 / (0.8 * rate) : null;
+    const row: FloorRow = { dataset: ds, bytes: f.bytes, writeOnlyMs: f.writeOnlyMsP50, durableMs: f.durableMsP50, storescpX1Ms, budgetMs, floorShareOfBudget: budgetMs ? f.durableMsP50 / budgetMs : null };
+    floorRows.push(row);
+    line(`| ${ds} | ${f.bytes} | ${fmt(f.writeOnlyMsP50, 2)} | ${fmt(f.durableMsP50, 2)} | ${fmt(storescpX1Ms, 2)} | ${fmt(budgetMs, 2)} | ${row.floorShareOfBudget === null ? '-' : `${(row.floorShareOfBudget * 100).toFixed(0)}%`} |`);
+  }
+  line();
+}
+
 const capsText = read('caps.txt').trim();
 if (capsText) {
   line('## Services our peers answered (C-FIND / C-MOVE / C-GET probe before the runs)');
@@ -291,6 +316,7 @@ const json = {
   rss,
   bigInstance: big ? { ...big, summary: bigRows } : null,
   visibility: vis ?? null,
+  durableWriteFloor: floorData ? { ...floorData, summary: floorRows } : null,
   caps: capsText ? capsText.split('\n') : [],
 };
 writeFileSync(values.json ?? join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);

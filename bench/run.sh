@@ -16,7 +16,7 @@
 #   --visibility-n N  instances sent one by one for the store → visible latency (default 100)
 #   --no-install      do not apt-get install missing tools
 #   --no-build        do not run npm run build
-#   --no-extra        skip measure-extra.ts (large instance, visibility latency)
+#   --no-extra        skip measure-extra.ts (large instance, visibility latency, durable write floor)
 #   --out DIR         raw results (default /tmp/peers/results/bench-<timestamp>)
 # Environment: BENCH_PEERS_DIR (default ../shared/peers, relative to the repository root),
 #   DATA_ROOT (/tmp/peers/data), REGENERATE=1 (fresh datasets), BENCH_PG_URL, BENCH_NATS_URL,
@@ -171,6 +171,13 @@ if [[ $EXTRA == 1 ]]; then
     log "== C-STORE → visible latency: ${vis_labels[*]} ($VIS_N instances of $(basename "$vis_ds"))"
     "${TSX[@]}" bench/measure-extra.ts visibility --labels "${vis_labels[*]}" --port "$PORT" --dataset "$vis_ds" \
       --n "$VIS_N" --out "$OUT/extra/visibility.json" || log "visibility measurement failed"
+  fi
+  floor_ds=()
+  for ds in $PROFILES; do [[ -f $DATA_ROOT/$ds/manifest.env ]] && floor_ds+=("$DATA_ROOT/$ds"); done
+  if ((${#floor_ds[@]})); then
+    log "== durable write floor (the disk's share of one acknowledged C-STORE): ${PROFILES}"
+    "${TSX[@]}" bench/measure-extra.ts floor --datasets "${floor_ds[*]}" --out "$OUT/extra/floor.json" \
+      || log "durable write floor measurement failed"
   fi
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
