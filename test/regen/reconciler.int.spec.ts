@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AdvisoryLeaderLock, openDatabase, TypeOrmIndexRepository, TypeOrmSettingsRepository, TypeOrmStoredObjectIndex } from '@pacs/persistence';
 import { databaseOptions } from '@pacs/runtime';
-import { announcingFor, Reconciler, RECONCILER_SETTINGS, ReconcilerLoop, regenJob, requestFullSweep } from '@pacs/service-archiver';
+import { ABANDONED_UPLOAD_AGE_MS, announcingFor, Reconciler, RECONCILER_SETTINGS, ReconcilerLoop, regenJob, requestFullSweep } from '@pacs/service-archiver';
 import type { GeneratedInstance } from '@pacs/testing';
 import { indexerCaughtUp, makeStudies, newObjectKey, putObject, SETUPS, type Harness } from './harness';
 
@@ -67,7 +67,7 @@ for (const setup of SETUPS) {
       now = new Date(t.getTime() + GRACE_MS + 1);
 
       const result = await sweep();
-      assert.deepEqual(result, { full: false, deferred: false, scanned: 5, unindexed: 1, announced: 1, superseded: 0, incomplete: 0, failed: 0 });
+      assert.deepEqual(result, { full: false, deferred: false, scanned: 5, unindexed: 1, announced: 1, superseded: 0, incomplete: 0, failed: 0, abandonedUploads: 0 });
       assert.deepEqual((await locations(older)).map((l) => l.key), [olderKey]);
       assert.deepEqual(await locations(younger), [], 'younger than the grace period: not announced');
       assert.equal(await new TypeOrmSettingsRepository(h.db).get(RECONCILER_SETTINGS.watermark), new Date(t.getTime() + 1).toISOString());
@@ -93,6 +93,20 @@ for (const setup of SETUPS) {
       await h.store.delete(key);
     });
 
+    test('temp files of puts that never finished are removed once nobody has written to them for an hour', async (t) => {
+      if (!h.fsRoot) return t.skip('S3 keeps incomplete multipart uploads itself (bucket lifecycle rule)');
+      const temp = (name: string) => join(h.fsRoot as string, '.tmp', name);
+      writeFileSync(temp('killed-mid-put.data'), 'first bytes of an object');
+      writeFileSync(temp('being-written.data'), 'a put still running');
+      const abandonedAt = new Date(Date.now() - ABANDONED_UPLOAD_AGE_MS - 60_000);
+      await utimes(temp('killed-mid-put.data'), abandonedAt, abandonedAt);
+      const result = await sweep();
+      assert.equal(result.abandonedUploads, 1);
+      assert.equal(existsSync(temp('killed-mid-put.data')), false);
+      assert.equal(existsSync(temp('being-written.data')), true, 'a temp file written to recently belongs to a running put');
+      rmSync(temp('being-written.data'));
+    });
+
     test('an unindexed object that ends inside its data set (a put cut off midway) is reported incomplete, never announced', async () => {
       const instance = orphans[3] as GeneratedInstance;
       const whole = readFileSync(instance.path);
@@ -103,7 +117,7 @@ for (const setup of SETUPS) {
         const t = await lastModified(key);
         now = new Date(t.getTime() + GRACE_MS + 1);
         const result = await sweep();
-        assert.deepEqual({ ...result, scanned: 0 }, { full: false, deferred: false, scanned: 0, unindexed: 1, announced: 0, superseded: 0, incomplete: 1, failed: 0 }, `cut after ${sent} of ${whole.length} bytes`);
+        assert.deepEqual({ ...result, scanned: 0 }, { full: false, deferred: false, scanned: 0, unindexed: 1, announced: 0, superseded: 0, incomplete: 1, failed: 0, abandonedUploads: 0 }, `cut after ${sent} of ${whole.length} bytes`);
         assert.deepEqual(await locations(instance), [], 'not indexed');
         assert.equal(await new TypeOrmSettingsRepository(h.db).get(RECONCILER_SETTINGS.watermark), new Date(t.getTime() + 1).toISOString(), 'the sweep is complete: the watermark moves on');
         await h.store.delete(key);

@@ -77,6 +77,13 @@ export interface ObjectStore {
    * key order, fetched lazily page by page so millions of keys never sit in memory.
    */
   list(prefix: string): AsyncIterable<ObjectListEntry>;
+  /**
+   * Stores that keep an upload aside until it completes (the filesystem's temp files) remove the
+   * ones nobody has written to for olderThanMs: what a process killed mid-put left behind.
+   * Resolves with the number removed. S3 has no such method: it keeps incomplete multipart
+   * uploads itself, and a bucket lifecycle rule (AbortIncompleteMultipartUpload) ends them.
+   */
+  removeAbandonedUploads?(olderThanMs: number): Promise<number>;
   /** Resolves when the store can serve requests now; rejects with StorageUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Short description for logs, without credentials. */

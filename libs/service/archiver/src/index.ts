@@ -5,7 +5,7 @@ export { runRegen, type RegenDeps, type RegenOptions, type RegenResult, type Reg
 export { IncompleteObjectError, StoredObjectAnnouncer, UnannounceableObjectError, type AnnounceOutcome, type PreparedAnnouncement, type StoredObjectAnnouncerOptions } from './regen/stored-object-announcer';
 export { IndexerBacklog } from './regen/indexer-backlog';
 export { announcingFor, type Announcing } from './regen/announcing';
-export { Reconciler, RECONCILER_SETTINGS, requestFullSweep, type ReconcilerDeps, type ReconcilerOptions, type SweepResult } from './reconciler/reconciler';
+export { ABANDONED_UPLOAD_AGE_MS, Reconciler, RECONCILER_SETTINGS, requestFullSweep, type ReconcilerDeps, type ReconcilerOptions, type SweepResult } from './reconciler/reconciler';
 export { ReconcilerLoop, RECONCILER_LOCK_KEY } from './reconciler/reconciler-loop';
 export { startArchiveTiers } from './archive-tiers.service';
 export { JOB_KINDS } from './jobs/job-handler';

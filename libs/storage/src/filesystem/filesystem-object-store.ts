@@ -60,7 +60,7 @@ const isKeyConflict = (error: unknown): boolean => {
 /**
  * ObjectStore on a local or network filesystem. A put streams into <root>/.tmp/<random>, fsyncs,
  * and renames into place (then fsyncs the directory), so a crash leaves at most a temp file,
- * never a partial object; cleanupTemp() removes such leftovers. Digest, content type and user
+ * never a partial object; removeAbandonedUploads() removes such leftovers. Digest, content type and user
  * metadata live in <root>/.meta/<key>.
  */
 export class FilesystemObjectStore implements ObjectStore {
@@ -303,7 +303,7 @@ export class FilesystemObjectStore implements ObjectStore {
    * Removes temp files older than `olderThanMs` (leftovers of crashed or killed writers) and
    * returns how many it removed. Pick an age well above the longest expected upload.
    */
-  async cleanupTemp(olderThanMs: number): Promise<number> {
+  async removeAbandonedUploads(olderThanMs: number): Promise<number> {
     let names: string[];
     try {
       names = await readdir(this.tempDir);

@@ -50,7 +50,7 @@ describe('FilesystemObjectStore', () => {
     assert.deepEqual(await readFile(join(root, 'studies/1.2.3/series/4.5/6.7.dcm')), bytes);
   });
 
-  test('a writer killed mid-put leaves only a temp file, never the object; cleanupTemp removes it', async () => {
+  test('a writer killed mid-put leaves only a temp file, never the object; removeAbandonedUploads removes it', async () => {
     const key = 'killed/1.2.3.dcm';
     const writer = spawn(
       process.execPath,
@@ -71,20 +71,20 @@ describe('FilesystemObjectStore', () => {
     assert.deepEqual(await keysOf(store, 'killed/'), []);
     const leftovers = await readdir(join(root, '.tmp'));
     assert.equal(leftovers.length, 1, 'the interrupted write is a temp file');
-    assert.equal(await store.cleanupTemp(0), 1);
+    assert.equal(await store.removeAbandonedUploads(0), 1);
     assert.deepEqual(await readdir(join(root, '.tmp')), []);
   });
 
-  test('cleanupTemp keeps temp files younger than the threshold', async () => {
+  test('removeAbandonedUploads keeps temp files younger than the threshold', async () => {
     const old = join(root, '.tmp', 'old.data');
     const fresh = join(root, '.tmp', 'fresh.data');
     await writeFile(old, 'x');
     await writeFile(fresh, 'y');
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     await utimes(old, twoHoursAgo, twoHoursAgo);
-    assert.equal(await store.cleanupTemp(3600_000), 1);
+    assert.equal(await store.removeAbandonedUploads(3600_000), 1);
     assert.deepEqual(await readdir(join(root, '.tmp')), ['fresh.data']);
-    await store.cleanupTemp(0);
+    await store.removeAbandonedUploads(0);
   });
 
   test('list skips temp files, digest records and names that are not valid keys', async () => {

@@ -21,6 +21,12 @@ export async function requestFullSweep(settings: SettingsRepository, at: Date = 
   await settings.set(RECONCILER_SETTINGS.fullSweepRequestedAt, at.toISOString());
 }
 
+/**
+ * A temp upload nobody has written to for this long belongs to no running put (a put writes as
+ * its data arrives, and an association idle for minutes is closed): a process died mid-put.
+ */
+export const ABANDONED_UPLOAD_AGE_MS = 60 * 60_000;
+
 export interface ReconcilerOptions {
   graceMs: number;
   concurrency: number;
@@ -55,6 +61,8 @@ export interface SweepResult {
   /** Unindexed objects that end before their data set does (IncompleteObjectError): reported, left alone. */
   incomplete: number;
   failed: number;
+  /** Temp uploads of puts that never finished (removeAbandonedUploads), removed. */
+  abandonedUploads: number;
 }
 
 /**
@@ -78,7 +86,7 @@ export class Reconciler {
 
   async sweep({ full = false, signal }: { full?: boolean; signal?: AbortSignal } = {}): Promise<SweepResult> {
     const { settings, logger } = this.deps;
-    const result: SweepResult = { full: false, deferred: false, scanned: 0, unindexed: 0, announced: 0, superseded: 0, incomplete: 0, failed: 0 };
+    const result: SweepResult = { full: false, deferred: false, scanned: 0, unindexed: 0, announced: 0, superseded: 0, incomplete: 0, failed: 0, abandonedUploads: 0 };
     const backlog = await this.deps.backlog.current();
     if (backlog > this.options.maxBacklog) {
       // The objects the indexer has not reached yet have no rows either: announcing them again
@@ -107,6 +115,7 @@ export class Reconciler {
       }
     }
     if (!signal?.aborted) await this.reconcile(batch, result, signal);
+    if (!signal?.aborted) result.abandonedUploads = await this.removeAbandonedUploads();
 
     // Only a sweep that saw and handled everything moves the watermark; otherwise the next
     // sweep looks at the same objects again.
@@ -116,6 +125,16 @@ export class Reconciler {
     }
     logger.info({ ...result, aborted: signal?.aborted ?? false }, 'reconciler sweep finished');
     return result;
+  }
+
+  /** What puts cut off by a crash left aside; a failure here is logged and does not fail the sweep. */
+  private async removeAbandonedUploads(): Promise<number> {
+    try {
+      return (await this.deps.store.removeAbandonedUploads?.(ABANDONED_UPLOAD_AGE_MS)) ?? 0;
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'abandoned uploads could not be removed');
+      return 0;
+    }
   }
 
   private async reconcile(batch: ObjectListEntry[], result: SweepResult, signal?: AbortSignal): Promise<void> {
