@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ensurePgliteCluster } from './pglite-cluster';
-import { PgliteThread } from './pglite-thread';
+import { PgliteThread, typeOrmDriverFor, type PgliteResult } from './pglite-thread';
 import { sqlState } from './sql-transaction';
 
 describe('PgliteThread', () => {
@@ -82,6 +82,22 @@ describe('PgliteThread', () => {
       (e) => sqlState(e) === '23505',
     );
     assert.deepEqual((await db.query('SELECT v FROM t ORDER BY id')).rows, [{ v: 'in tx' }]);
+  });
+
+  test('TypeORM\'s pool: a failing statement with a callback reaches the callback only (no unhandled rejection)', async () => {
+    const { Pool } = typeOrmDriverFor(db) as { Pool: new () => { query(sql: string, cb: (err: Error | null, r: PgliteResult | null) => void): unknown } };
+    const pool = new Pool();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const err = await new Promise<Error | null>((resolve) => pool.query('SELECT * FROM no_such_table', (e) => resolve(e)));
+      assert.equal(sqlState(err), '42P01');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   test('a thread that is gone fails its callers instead of leaving them waiting', async () => {

@@ -6,8 +6,7 @@
 // The thread holds one PGlite (one session), as before: statements run one at a time in the
 // order they arrive, and a transaction holds every other statement back until it ends (PGlite's
 // transaction() does that inside the thread).
-import { once } from 'node:events';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /** One statement's result, as PGlite gives it. */
@@ -24,7 +23,7 @@ export interface PgliteTransaction {
 
 type Request =
   | { op: 'query'; sql: string; params?: unknown[]; tx?: number }
-  | { op: 'exec'; sql: string; tx?: number }
+  | { op: 'exec'; sql: string }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'close' };
@@ -122,8 +121,8 @@ export class PgliteThread {
     return thread;
   }
 
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[], tx?: number): Promise<PgliteResult<R>> {
-    return this.call({ op: 'query', sql, ...(params && params.length > 0 ? { params } : {}), ...(tx === undefined ? {} : { tx }) }) as Promise<PgliteResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<PgliteResult<R>> {
+    return this.statement<R>(sql, params);
   }
 
   /** Statements without parameters, possibly several: one result each. */
@@ -136,7 +135,7 @@ export class PgliteThread {
     const tx = (await this.call({ op: 'begin' })) as number;
     let result: T;
     try {
-      result = await fn({ query: <R>(sql: string, params?: unknown[]) => this.query<R>(sql, params, tx) });
+      result = await fn({ query: <R>(sql: string, params?: unknown[]) => this.statement<R>(sql, params, tx) });
     } catch (err) {
       await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
       throw err;
@@ -151,6 +150,10 @@ export class PgliteThread {
     await this.call({ op: 'close' }).catch(() => undefined);
     await this.worker.terminate();
     await exit;
+  }
+
+  private statement<R>(sql: string, params: unknown[] | undefined, tx?: number): Promise<PgliteResult<R>> {
+    return this.call({ op: 'query', sql, ...(params && params.length > 0 ? { params } : {}), ...(tx === undefined ? {} : { tx }) }) as Promise<PgliteResult<R>>;
   }
 
   private call(request: Request): Promise<unknown> {
@@ -184,23 +187,25 @@ export class PgliteThread {
  * connection is the thread. A statement with parameters is a query; one without may hold
  * several statements (TypeORM's migrations) and answers with the last one's result.
  */
+type Callback = (err: Error | null, result: PgliteResult | null) => void;
+
 export function typeOrmDriverFor(thread: PgliteThread): unknown {
   class ThreadPool extends EventEmitter {
     connect(callback: (err: Error | null, connection: ThreadPool | null, release: () => void) => void): void {
       callback(null, this, () => undefined);
     }
 
-    async query(sql: string, params?: unknown[] | ((err: Error | null, result: unknown) => void), callback?: (err: Error | null, result: unknown) => void): Promise<unknown> {
+    /** As pg's: with a callback, the outcome goes only to it (nothing is left to reject unheard). */
+    query(sql: string, params?: unknown[] | Callback, callback?: Callback): Promise<PgliteResult> | undefined {
       const cb = typeof params === 'function' ? params : callback;
       const values = typeof params === 'function' ? undefined : params;
-      try {
-        const result = values && values.length > 0 ? await thread.query(sql, values) : ((await thread.exec(sql)).at(-1) ?? { rows: [], fields: [] });
-        cb?.(null, result);
-        return result;
-      } catch (err) {
-        cb?.(err as Error, null);
-        throw err;
-      }
+      const result = values && values.length > 0 ? thread.query(sql, values) : thread.exec(sql).then((all) => all.at(-1) ?? { rows: [], fields: [] });
+      if (!cb) return result;
+      result.then(
+        (r) => cb(null, r),
+        (err: Error) => cb(err, null),
+      );
+      return undefined;
     }
 
     end(callback?: (err: Error | null) => void): void {
