@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AdvisoryLeaderLock, openDatabase, TypeOrmIndexRepository, TypeOrmSettingsRepository, TypeOrmStoredObjectIndex } from '@pacs/persistence';
 import { databaseOptions } from '@pacs/runtime';
-import { ABANDONED_UPLOAD_AGE_MS, announcingFor, Reconciler, RECONCILER_SETTINGS, ReconcilerLoop, regenJob, requestFullSweep } from '@pacs/service-archiver';
+import { FilesystemObjectStore } from '@pacs/storage';
+import { ABANDONED_UPLOAD_AGE_MS, announcingFor, Reconciler, type ReconcilerDeps, RECONCILER_SETTINGS, ReconcilerLoop, regenJob, requestFullSweep } from '@pacs/service-archiver';
 import type { GeneratedInstance } from '@pacs/testing';
 import { indexerCaughtUp, makeStudies, newObjectKey, putObject, SETUPS, type Harness } from './harness';
 
@@ -15,6 +16,7 @@ import { indexerCaughtUp, makeStudies, newObjectKey, putObject, SETUPS, type Har
 // left to their announcement; a watermark keeps later sweeps to the objects written since.
 // Time is the sweep's injected clock, set from the objects' own lastModified.
 const GRACE_MS = 120_000;
+const RECONCILER_OPTIONS = { graceMs: GRACE_MS, concurrency: 4, progressEvery: 1000, maxBacklog: 1000, batchSize: 2 };
 const SHAPE = { patients: 1, studiesPerPatient: 1, seriesPerStudy: 1, instancesPerSeries: 3, size: 8 };
 
 for (const setup of SETUPS) {
@@ -25,6 +27,7 @@ for (const setup of SETUPS) {
     let h: Harness;
     let now = new Date();
     let reconciler: Reconciler;
+    let deps: () => ReconcilerDeps;
     const locations = (instance: GeneratedInstance) => new TypeOrmIndexRepository(h.db).findInstanceLocations(instance.sopInstanceUid);
     // As the sweep sees it: from the listing (the filesystem's head() may round the same mtime differently).
     const lastModified = async (key: string): Promise<Date> => {
@@ -43,10 +46,8 @@ for (const setup of SETUPS) {
       await regenJob(['--full']).run(h.ctx, new AbortController().signal);
       await indexerCaughtUp(h);
       const { announcer, backlog } = await announcingFor(h.ctx, 'reconciler');
-      reconciler = new Reconciler(
-        { store: h.store, index: new TypeOrmStoredObjectIndex(h.db), settings: new TypeOrmSettingsRepository(h.db), announcer, backlog, logger: h.ctx.logger, now: () => now },
-        { graceMs: GRACE_MS, concurrency: 4, progressEvery: 1000, maxBacklog: 1000, batchSize: 2 },
-      );
+      deps = () => ({ store: h.store, index: new TypeOrmStoredObjectIndex(h.db), settings: new TypeOrmSettingsRepository(h.db), announcer, backlog, logger: h.ctx.logger, now: () => now });
+      reconciler = new Reconciler(deps(), RECONCILER_OPTIONS);
     });
     after(async () => {
       await h?.stop();
@@ -100,11 +101,22 @@ for (const setup of SETUPS) {
       writeFileSync(temp('being-written.data'), 'a put still running');
       const abandonedAt = new Date(Date.now() - ABANDONED_UPLOAD_AGE_MS - 60_000);
       await utimes(temp('killed-mid-put.data'), abandonedAt, abandonedAt);
-      const result = await sweep();
-      assert.equal(result.abandonedUploads, 1);
+      // A tier with a filesystem store of its own (a mirror) is swept too.
+      const tierRoot = join(dir, 'mirror');
+      mkdirSync(join(tierRoot, '.tmp'), { recursive: true });
+      const tier = new FilesystemObjectStore({ root: tierRoot });
+      writeFileSync(join(tierRoot, '.tmp', 'killed-mid-copy.data'), 'first bytes of a copy');
+      await utimes(join(tierRoot, '.tmp', 'killed-mid-copy.data'), abandonedAt, abandonedAt);
+      const withTier = new Reconciler({ ...deps(), tierStores: async () => [tier] }, RECONCILER_OPTIONS);
+
+      const result = await withTier.sweep();
+      await indexerCaughtUp(h);
+      assert.equal(result.abandonedUploads, 2);
       assert.equal(existsSync(temp('killed-mid-put.data')), false);
+      assert.equal(existsSync(join(tierRoot, '.tmp', 'killed-mid-copy.data')), false);
       assert.equal(existsSync(temp('being-written.data')), true, 'a temp file written to recently belongs to a running put');
       rmSync(temp('being-written.data'));
+      await tier.close();
     });
 
     test('an unindexed object that ends inside its data set (a put cut off midway) is reported incomplete, never announced', async () => {

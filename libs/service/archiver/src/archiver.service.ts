@@ -22,8 +22,13 @@ async function startReconciler(ctx: ServiceContext): Promise<void> {
   const [db, store] = await Promise.all([ctx.infra.database(), ctx.infra.objectStore()]);
   const { reconciler: config } = ctx.config;
   const { announcer, backlog, counted } = await announcingFor(ctx, 'reconciler');
+  // Tiers with a store of their own (mirror, nearline); one that cannot be opened now is skipped.
+  const tierStores = async () => {
+    const opened = await Promise.allSettled(ctx.config.storage.tiers.filter((t) => t.driver).map((t) => ctx.infra.tierStore(t.name)));
+    return opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  };
   const reconciler = new Reconciler(
-    { store, index: new TypeOrmStoredObjectIndex(db), settings: new TypeOrmSettingsRepository(db), announcer, backlog, logger: ctx.logger, counted },
+    { store, tierStores, index: new TypeOrmStoredObjectIndex(db), settings: new TypeOrmSettingsRepository(db), announcer, backlog, logger: ctx.logger, counted },
     { graceMs: config.graceMs, concurrency: ctx.config.regen.concurrency, progressEvery: ctx.config.regen.progressEvery, maxBacklog: ctx.config.regen.maxBacklog },
   );
   const sweeps = ctx.telemetry.meter.createCounter('pacs_reconciler_sweeps_total', { description: 'Reconciler runs, by outcome (swept, deferred, follower, failed)' });

@@ -39,6 +39,8 @@ export interface ReconcilerOptions {
 
 export interface ReconcilerDeps {
   store: ObjectStore;
+  /** Stores besides `store` whose abandoned uploads a sweep removes (tiers with a store of their own). */
+  tierStores?: () => Promise<ObjectStore[]>;
   index: StoredObjectIndex;
   settings: SettingsRepository;
   announcer: StoredObjectAnnouncer;
@@ -127,14 +129,17 @@ export class Reconciler {
     return result;
   }
 
-  /** What puts cut off by a crash left aside; a failure here is logged and does not fail the sweep. */
+  /** What puts cut off by a crash left aside, in every store; a failure is logged and does not fail the sweep. */
   private async removeAbandonedUploads(): Promise<number> {
-    try {
-      return (await this.deps.store.removeAbandonedUploads?.(ABANDONED_UPLOAD_AGE_MS)) ?? 0;
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'abandoned uploads could not be removed');
-      return 0;
+    let removed = 0;
+    for (const store of [this.deps.store, ...((await this.deps.tierStores?.()) ?? [])]) {
+      try {
+        removed += (await store.removeAbandonedUploads?.(ABANDONED_UPLOAD_AGE_MS)) ?? 0;
+      } catch (err) {
+        this.deps.logger.warn({ err, store: store.describe() }, 'abandoned uploads could not be removed');
+      }
     }
+    return removed;
   }
 
   private async reconcile(batch: ObjectListEntry[], result: SweepResult, signal?: AbortSignal): Promise<void> {
