@@ -182,9 +182,7 @@ async function visibility(args: string[]): Promise<void> {
 
 /** Mean size of the .dcm files under a dataset made by make-dataset.sh. */
 function meanInstanceBytes(dataset: string): number {
-  const sizes = (readdirSync(join(dataset, 'dicom'), { recursive: true }) as string[])
-    .filter((name) => name.endsWith('.dcm'))
-    .map((name) => statSync(join(dataset, 'dicom', name)).size);
+  const sizes = dicomFiles(join(dataset, 'dicom')).map((path) => statSync(path).size);
   if (sizes.length === 0) throw new Error(`no .dcm files under ${dataset}/dicom`);
   return Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
 }
