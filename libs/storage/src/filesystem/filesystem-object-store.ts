@@ -163,8 +163,7 @@ export class FilesystemObjectStore implements ObjectStore {
       return withTypedErrors(stream, (error) => mapFsError(this.describe(), error, key));
     } catch (error) {
       await handle.close().catch(() => undefined);
-      if (errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
-      throw mapFsError(this.describe(), error, key);
+      throw this.readError(key, error);
     }
   }
 
@@ -186,8 +185,7 @@ export class FilesystemObjectStore implements ObjectStore {
     } catch (error) {
       this.lentBuffers.give(buffer);
       await handle.close().catch(() => undefined);
-      if (errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
-      throw mapFsError(this.describe(), error, key);
+      throw this.readError(key, error);
     }
   }
 
@@ -196,9 +194,14 @@ export class FilesystemObjectStore implements ObjectStore {
     try {
       return await open(this.dataPath(key), 'r');
     } catch (error) {
-      if (isMissingPath(error) || errnoOf(error) === 'EISDIR') throw new ObjectNotFoundError(key, { cause: error });
-      throw mapFsError(this.describe(), error, key);
+      throw this.readError(key, error);
     }
+  }
+
+  /** Opening or reading an object failed: a missing path or a directory (a key prefix) is "not found". */
+  private readError(key: string, error: unknown): Error {
+    if (isMissingPath(error) || errnoOf(error) === 'EISDIR') return new ObjectNotFoundError(key, { cause: error });
+    return mapFsError(this.describe(), error, key);
   }
 
   /**
