@@ -40,6 +40,20 @@ describe('forwarding rules', { timeout: 600_000 }, () => {
       [`${rule}|`],
     );
 
+  /** Waits for exactly `count` jobs of the rule, all done; a timeout names the jobs there were. */
+  const allDone = async (rule: string, count: number): Promise<JobRow[]> => {
+    let last: JobRow[] = [];
+    try {
+      return await until(`${rule} jobs done`, async () => {
+        last = await jobs(rule);
+        return last.length === count && last.every((j) => j.state === 'done') ? last : undefined;
+      });
+    } catch (err) {
+      const seen = last.map((j) => ({ state: j.state, attempts: j.attempts, instances: j.payload.instances.length, lastError: j.last_error }));
+      throw new Error(`${(err as Error).message}; expected ${count}, found ${JSON.stringify(seen)}`, { cause: err });
+    }
+  };
+
   const send = async (name: string, callingAe: string, shape = { patients: 1, studiesPerPatient: 1, seriesPerStudy: 1, instancesPerSeries: 1, size: 32 }): Promise<GeneratedInstance[]> => {
     const instances = makeDataset(join(system.dir, name), shape);
     const run = runStorescu({ port: system.dicomPort(listener), files: instances.map((i) => i.path), callingAe, calledAe: 'PACS' });
@@ -88,20 +102,14 @@ describe('forwarding rules', { timeout: 600_000 }, () => {
 
   test('instance level: one job per instance, each instance forwarded', async () => {
     const sent = await send('inst', 'MOD_I', { patients: 1, studiesPerPatient: 1, seriesPerStudy: 1, instancesPerSeries: 3, size: 32 });
-    const rows = await until('per-instance jobs done', async () => {
-      const r = await jobs('per-instance');
-      return r.length === 3 && r.every((j) => j.state === 'done') ? r : undefined;
-    });
+    const rows = await allDone('per-instance', 3);
     assert.deepEqual(rows.map((j) => j.payload.instances.length), [1, 1, 1]);
     assertReceived(scps[0]!, sent);
   });
 
   test('series level: one job per series, with the instances of that series', async () => {
     const sent = await send('series', 'MOD_S', { patients: 1, studiesPerPatient: 1, seriesPerStudy: 2, instancesPerSeries: 3, size: 32 });
-    const rows = await until('per-series jobs done', async () => {
-      const r = await jobs('per-series');
-      return r.length === 2 && r.every((j) => j.state === 'done') ? r : undefined;
-    });
+    const rows = await allDone('per-series', 2);
     for (const job of rows) {
       const series = new Set(job.payload.instances.map((uid) => sent.find((i) => i.sopInstanceUid === uid)?.seriesInstanceUid));
       assert.equal(series.size, 1, 'a job holds one series');
@@ -112,10 +120,7 @@ describe('forwarding rules', { timeout: 600_000 }, () => {
 
   test('study level, once the study is stable: one job for the whole study', async () => {
     const sent = await send('study', 'MOD_ST', { patients: 1, studiesPerPatient: 1, seriesPerStudy: 2, instancesPerSeries: 2, size: 32 });
-    const rows = await until('per-study job done', async () => {
-      const r = await jobs('per-study');
-      return r.length === 1 && r[0]!.state === 'done' ? r : undefined;
-    });
+    const rows = await allDone('per-study', 1);
     assert.deepEqual([...rows[0]!.payload.instances].sort(), sent.map((i) => i.sopInstanceUid).sort());
     assertReceived(scps[2]!, sent);
   });
