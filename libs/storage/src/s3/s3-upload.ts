@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { finished } from 'node:stream/promises';
 import { CopyDestinationOptions, CopySourceOptions, type Client } from 'minio';
 import type { ByteDigest } from '../byte-digest';
 import { ObjectTooLargeError } from '../errors';
@@ -52,10 +53,30 @@ export async function uploadObject(
 async function putSingle(target: S3UploadTarget, body: Buffer, digest: ByteDigest, options: ValidPutOptions): Promise<void> {
   const { client, bucket, key, store } = target;
   // The source has ended, so the digest is known before the bytes leave and goes up with them.
-  const headers = objectHeaders(options, digest.result().sha256);
-  await client.putObject(bucket, key, body, body.length, headers).catch((error: unknown) => {
+  const { sha256 } = digest.result();
+  const headers = { ...objectHeaders(options, sha256), ...integrityHeaders(client, body) };
+  // Our own PUT rather than client.putObject(), which would hash the body again: the payload's
+  // SHA-256 that signs a plain-HTTP request (SigV4 x-amz-content-sha256, checked by the server
+  // against the bytes it received) is the object digest just computed.
+  try {
+    const response = await client.makeRequestStreamAsync(
+      { method: 'PUT', bucketName: bucket, objectName: key, headers }, body, client.enableSHA256 ? sha256 : '', [200], '',
+    );
+    await finished(response.resume());
+  } catch (error) {
     throw mapS3Error(store, error, key);
-  });
+  }
+}
+
+/**
+ * Content-Length, and the body's MD5 where the request is not signed with the payload's SHA-256
+ * (HTTPS, where minio signs UNSIGNED-PAYLOAD): the server then still checks the bytes, and
+ * buckets with Object Lock require one of the two. The same rule as minio's own uploads.
+ */
+export function integrityHeaders(client: Client, body: Buffer): Record<string, string | number> {
+  return client.enableSHA256
+    ? { 'Content-Length': body.length }
+    : { 'Content-Length': body.length, 'Content-MD5': createHash('md5').update(body).digest('base64') };
 }
 
 async function putMultipart(
@@ -72,7 +93,8 @@ async function putMultipart(
   });
   const etags: { part: number; etag: string }[] = [];
   const uploadPart = async (part: number, body: Buffer): Promise<void> => {
-    const headers = { 'Content-Length': body.length, 'Content-MD5': createHash('md5').update(body).digest('base64') };
+    // Over plain HTTP minio signs the part with its SHA-256, which the server checks.
+    const headers = integrityHeaders(client, body);
     const result = await client.uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: part, headers }, body);
     etags.push({ part, etag: result.etag });
   };

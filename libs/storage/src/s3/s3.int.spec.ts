@@ -59,6 +59,35 @@ async function silentServer(): Promise<{ port: number; stop(): Promise<void> }> 
   };
 }
 
+/**
+ * A TCP proxy to `port`: every chunk a client sends passes through `inspect` first, which may
+ * end the connection instead (returns false) or just look at the bytes.
+ */
+async function proxyTo(port: number, inspect: (chunk: Buffer, client: Socket) => boolean): Promise<{ port: number; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client) => {
+    const upstream = createConnection(port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    }
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (inspect(chunk, client)) upstream.write(chunk);
+      else upstream.destroy();
+    });
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    stop: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
 objectStoreConformance('s3 (s3rver, path-style)', async () => {
   const s3 = await startS3rver();
   return { store: new S3ObjectStore(storeOptions(s3.port)), dispose: () => s3.stop() };
@@ -95,6 +124,42 @@ describe('S3ObjectStore', () => {
       }
     } finally {
       await store.close();
+    }
+  });
+
+  test('over plain HTTP every PUT is signed with its payload SHA-256 (the object digest for a single PUT), without MD5', async () => {
+    // What each connection sent (parts may go up on connections of their own).
+    const sent = new Map<Socket, string>();
+    const proxy = await proxyTo(s3.port, (chunk, client) => {
+      sent.set(client, (sent.get(client) ?? '') + chunk.toString('latin1'));
+      return true;
+    });
+    const store = new S3ObjectStore(storeOptions(proxy.port));
+    try {
+      const single = randomBytes(100_000);
+      const multipart = randomBytes(5 * MIB + 1000);
+      await store.put('signed/single', sourceOf(single));
+      await store.put('signed/multipart', sourceOf(multipart.subarray(0, 3 * MIB), multipart.subarray(3 * MIB)));
+      const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+      // The head of every PUT with a body the proxy saw (a request may follow the previous body
+      // directly; the copy recording a multipart object's digest has none): its payload hash and
+      // whether an MD5 went along.
+      const puts = [...sent.values()].flatMap((bytes) => [...bytes.matchAll(/PUT (\/[^ ]+) HTTP\/1\.1\r\n((?:[^\r\n]+\r\n)*)\r\n/g)].map(([, path, head]) => ({
+        path: (path as string).replace(/\?.*/, ''),
+        payload: /^x-amz-content-sha256: *(.*)$/im.exec(head as string)?.[1],
+        md5: /^content-md5:/im.test(head as string),
+        copy: /^x-amz-copy-source:/im.test(head as string),
+      }))).filter(({ path, copy }) => path.includes('/signed/') && !copy);
+      assert.deepEqual(puts.map(({ path, payload, md5 }) => [path.replace(/^.*\/signed\//, ''), payload, md5]).sort(), [
+        ['single', sha256(single), false],
+        ['multipart', sha256(multipart.subarray(0, 5 * MIB)), false],
+        ['multipart', sha256(multipart.subarray(5 * MIB)), false],
+      ].sort());
+      assert.deepEqual(Buffer.concat(await (await store.get('signed/single')).toArray()), single);
+      assert.deepEqual(Buffer.concat(await (await store.get('signed/multipart')).toArray()), multipart);
+    } finally {
+      await store.close();
+      await proxy.stop();
     }
   });
 
@@ -156,31 +221,19 @@ describe('S3ObjectStore', () => {
   });
 
   test('a GET, HEAD or DELETE whose connection is reset goes once more on a fresh one; a second reset fails', async () => {
-    // A TCP proxy in front of s3rver that resets the next `resets` requests as they arrive, as a
+    // A proxy in front of s3rver that resets the next `resets` requests as they arrive, as a
     // server closing an idle kept-alive socket under a request does.
     let resets = 0;
-    const sockets = new Set<Socket>();
-    const proxy = createServer((client) => {
-      const upstream = createConnection(s3.port, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('error', () => undefined);
+    const proxy = await proxyTo(s3.port, (chunk, client) => {
+      // The start of a request without a body, on a new or a kept-alive connection.
+      if (resets > 0 && /^(GET|HEAD|DELETE) /.test(chunk.toString('latin1', 0, 7))) {
+        resets--;
+        client.resetAndDestroy();
+        return false;
       }
-      upstream.pipe(client);
-      client.on('data', (chunk: Buffer) => {
-        // The start of a request without a body, on a new or a kept-alive connection.
-        if (resets > 0 && /^(GET|HEAD|DELETE) /.test(chunk.toString('latin1', 0, 7))) {
-          resets--;
-          client.resetAndDestroy();
-          upstream.destroy();
-          return;
-        }
-        upstream.write(chunk);
-      });
-      client.on('close', () => upstream.destroy());
+      return true;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const store = new S3ObjectStore(storeOptions((proxy.address() as AddressInfo).port));
+    const store = new S3ObjectStore(storeOptions(proxy.port));
     try {
       const bytes = randomBytes(3000);
       await store.put('reset/a', sourceOf(bytes));
@@ -195,8 +248,7 @@ describe('S3ObjectStore', () => {
       assert.equal(await store.head('reset/a'), null, 'DELETE retried');
     } finally {
       await store.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.stop();
     }
   });
 
