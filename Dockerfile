@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
-# One image for every PACS process: the Helm chart runs `node dist/apps/<name>/main.js`
-# (scp-listener, indexer, qr-service, archiver, admin-api, migrate); without arguments it runs
-# the embedded all-in-one mode. Runs as UID 10001 and writes only to /tmp and /data, so it
-# works with a read-only root filesystem.
+# One image for every PACS process: the Helm chart runs
+# `node --initial-old-space-size=64 dist/apps/<name>/main.js` for scp-listener, indexer,
+# qr-service, archiver and admin-api (the flag, and MALLOC_TRIM_THRESHOLD_ below:
+# docs/adr/0002-memory-settings.md) and `node dist/apps/migrate/main.js` as a Job; without
+# arguments it runs the embedded all-in-one mode. Runs as UID 10001 and writes only to /tmp and
+# /data, so it works with a read-only root filesystem.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -12,7 +14,9 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim
+# glibc keeps up to 16 MiB of freed memory instead of returning it at once: docs/adr/0002.
 ENV NODE_ENV=production \
+    MALLOC_TRIM_THRESHOLD_=16777216 \
     HOME=/tmp \
     PACS_DATA_DIR=/data
 WORKDIR /app
@@ -23,4 +27,4 @@ RUN mkdir -p /data && chown 10001:10001 /data
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 11112 2762 8080 9464
-CMD ["node", "dist/apps/all-in-one/main.js"]
+CMD ["node", "--initial-old-space-size=64", "dist/apps/all-in-one/main.js"]
