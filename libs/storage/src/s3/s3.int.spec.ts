@@ -41,6 +41,12 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Destroys the connections a test server accepted, then closes it. */
+async function stopServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 /** Accepts TCP connections and never answers: a hung S3 endpoint. */
 async function silentServer(): Promise<{ port: number; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -50,13 +56,7 @@ async function silentServer(): Promise<{ port: number; stop(): Promise<void> }> 
     socket.resume();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return { port: (server.address() as AddressInfo).port, stop: () => stopServer(server, sockets) };
 }
 
 /**
@@ -79,13 +79,7 @@ async function proxyTo(port: number, inspect: (chunk: Buffer, client: Socket) =>
     client.on('close', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (proxy.address() as AddressInfo).port,
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
-    },
-  };
+  return { port: (proxy.address() as AddressInfo).port, stop: () => stopServer(proxy, sockets) };
 }
 
 objectStoreConformance('s3 (s3rver, path-style)', async () => {
