@@ -20,7 +20,7 @@ import { asPutFailure } from '../put-failure';
 import { DEFAULT_CONTENT_TYPE, validatePutOptions } from '../put-options';
 import { withTypedErrors } from '../typed-read-stream';
 import { coalesced, fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeAllFully } from './durable-fs';
-import { errnoOf, isMissingPath, mapFsError } from './fs-errors';
+import { errnoOf, isMissingPath, isNoObject, mapFsError } from './fs-errors';
 import { encodeObjectRecord, readObjectRecord } from './object-record';
 import { walkSorted } from './sorted-walk';
 
@@ -200,7 +200,7 @@ export class FilesystemObjectStore implements ObjectStore {
 
   /** Opening or reading an object failed: a missing path or a directory (a key prefix) is "not found". */
   private readError(key: string, error: unknown): Error {
-    if (isMissingPath(error) || errnoOf(error) === 'EISDIR') return new ObjectNotFoundError(key, { cause: error });
+    if (isNoObject(error)) return new ObjectNotFoundError(key, { cause: error });
     return mapFsError(this.describe(), error, key);
   }
 
@@ -266,8 +266,7 @@ export class FilesystemObjectStore implements ObjectStore {
         try {
           await unlink(path);
         } catch (error) {
-          // EISDIR: the key names a directory of other keys, which is not an object.
-          if (isMissingPath(error) || errnoOf(error) === 'EISDIR') continue;
+          if (isNoObject(error)) continue;
           throw error;
         }
         await fsyncDirectory(dirname(path));

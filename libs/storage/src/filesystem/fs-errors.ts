@@ -9,6 +9,9 @@ export const isMissingPath = (error: unknown): boolean => {
   return code === 'ENOENT' || code === 'ENOTDIR';
 };
 
+/** No object under the key: the path is missing, or it is a directory (a prefix of other keys). */
+export const isNoObject = (error: unknown): boolean => isMissingPath(error) || errnoOf(error) === 'EISDIR';
+
 /** Maps a filesystem failure to the port's typed errors: out of space/quota is "full", the rest "unavailable". */
 export function mapFsError(store: string, error: unknown, key?: string): ObjectStoreError {
   if (error instanceof ObjectStoreError) return error;
