@@ -16,6 +16,7 @@ export type {
   RetrieveProgress, RetrieveResult, RetrieveGenerator, SendSubOperation, NServiceRequest, NServiceResult, ServeDimseOptions,
 } from './scp/handlers';
 export { retrieveStatus } from './scp/retrieve';
+export { chunksOf } from './channel/chunks-of';
 export { echo } from './scu/echo';
 export { store, type StoreInput } from './scu/store';
 export { find, type FindOperation, type QueryOptions } from './scu/find';

@@ -1,7 +1,7 @@
 // The durable store path of C-STORE (scp-listener) and STOW-RS (admin-api): one implementation.
 import { Readable } from 'node:stream';
 import {
-  DicomParseError, HeaderCollector, checkedToEnd, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, Status,
+  DicomParseError, HeaderCollector, checkedToEnd, chunksOf, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, Status,
   encodeFileMetaInformation, formatTag, isValidUid, tagForKeyword, type CollectedHeader,
 } from '@pacs/dicom';
 import {
@@ -92,7 +92,7 @@ export class StoreScp {
     const started = process.hrtime.bigint();
     const log = this.logger.child({ assocId: req.assocId, sopInstanceUid: req.sopInstanceUid });
     // Checked to its end: a data set cut inside Pixel Data (after the header) is refused, not stored.
-    const data = checkedToEnd(req.dataSet[Symbol.asyncIterator]() as AsyncIterator<Buffer>, req.transferSyntaxUid);
+    const data = checkedToEnd(chunksOf(req.dataSet), req.transferSyntaxUid);
     try {
       this.checkCommand(req);
       const { header, buffered, ended } = await this.collectHeader(req, data);

@@ -5,7 +5,7 @@
 // of an instance is the same every time, and its event asks the indexer to replace what it has.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Status, tagForKeyword, type DataSet } from '@pacs/dicom';
+import { Status, chunksOf, tagForKeyword, type DataSet } from '@pacs/dicom';
 import type { ObjectToRead, StoredObjectRef } from '@pacs/persistence';
 import { TypeOrmStoredObjectIndex } from '@pacs/persistence';
 import { ensureIngestStream, part10DataSet, StoreScp } from '@pacs/runtime';
@@ -95,7 +95,7 @@ export class StudyRewriter {
     const store = await this.admin.ctx.infra.tierStore(object.tier);
     const { meta, dataSet } = await part10DataSet(await store.get(object.key));
     try {
-      const collected = await collectHeader(dataSet[Symbol.asyncIterator]() as AsyncIterator<Buffer>, meta.transferSyntaxUid, REWRITE_HEADER_CAP);
+      const collected = await collectHeader(chunksOf(dataSet), meta.transferSyntaxUid, REWRITE_HEADER_CAP);
       return { collected, transferSyntaxUid: meta.transferSyntaxUid, sopClassUid: meta.mediaStorageSopClassUid ?? object.sopClassUid, source: dataSet };
     } catch (err) {
       dataSet.destroy();
