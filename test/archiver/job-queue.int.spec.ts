@@ -3,7 +3,7 @@
 // turns a committed object location into an event exactly once, cancelling and the job list.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ArchiveOutbox, openDatabase, TypeOrmJobQueue, type DataSource } from '@pacs/persistence';
+import { ArchiveOutbox, openDatabase, TypeOrmJobQueue, type DataSource, type NewLocationEvent } from '@pacs/persistence';
 import { tempPglite, tempPostgresSchema, type TempDatabase } from '@pacs/testing';
 
 const SETUPS: { name: string; make: () => TempDatabase }[] = [
@@ -111,6 +111,35 @@ for (const setup of SETUPS) {
       assert.equal((a ?? 0) + (b ?? 0), 1);
       assert.deepEqual(seen.length, 1);
       assert.equal(await outbox.backlog(), 0);
+    });
+
+    test('a drain reads only what its plan needs: nothing (events removed), locations, or attributes too', async () => {
+      const [patient] = await db.query(`INSERT INTO patient (patient_id, attributes, attributes_received_at) VALUES ('P2', '{"00100020":{"vr":"LO","Value":["P2"]}}', now()) RETURNING id`);
+      const [study] = await db.query(`INSERT INTO study (patient_fk, study_instance_uid, attributes, attributes_received_at) VALUES ($1, '1.8', '{}', now()) RETURNING id`, [patient.id]);
+      const [series] = await db.query(`INSERT INTO series (study_fk, series_instance_uid, modality, attributes, attributes_received_at) VALUES ($1, '1.8.1', 'MR', '{}', now()) RETURNING id`, [study.id]);
+      const addLocation = async (uid: string): Promise<void> => {
+        const [instance] = await db.query(
+          `INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, transfer_syntax_uid, size, digest, received_at, attributes) VALUES ($1, $2, '1.2.840.10008.5.1.4.1.1.4', '1.2.840.10008.1.2.1', 10, 'd', now(), '{}') RETURNING id`,
+          [series.id, uid],
+        );
+        await db.query(`INSERT INTO object_location (instance_fk, tier, storage_key, digest, size) VALUES ($1, 'primary', $2, 'd', 10)`, [instance.id, `k${uid}`]);
+      };
+      const outbox = new ArchiveOutbox(db);
+      await addLocation('1.8.1.1');
+      await addLocation('1.8.1.2');
+      let planned = 0;
+      assert.equal(await outbox.drain(10, () => (planned++, []), 'nothing'), 2);
+      assert.equal(planned, 0, 'no plan asked when it needs nothing');
+      assert.equal(await outbox.backlog(), 0);
+
+      const seen: NewLocationEvent[] = [];
+      await addLocation('1.8.1.3');
+      assert.equal(await outbox.drain(10, (events) => (seen.push(...events), []), 'locations'), 1);
+      await addLocation('1.8.1.4');
+      assert.equal(await outbox.drain(10, (events) => (seen.push(...events), [])), 1);
+      assert.deepEqual(seen.map((e) => [e.sopInstanceUid, e.studyInstanceUid, e.modality, e.storageKey]), [['1.8.1.3', '1.8', 'MR', 'k1.8.1.3'], ['1.8.1.4', '1.8', 'MR', 'k1.8.1.4']]);
+      assert.deepEqual(seen[0]?.attributes, {}, 'locations only: no attributes merged');
+      assert.deepEqual(seen[1]?.attributes, { '00100020': { vr: 'LO', Value: ['P2'] } }, 'by default the four levels merged');
     });
 
     // Cancelling (issue 7, POST /api/jobs/:id/cancel): a queued or running job ends cancelled and is

@@ -19,7 +19,7 @@ export {
   TierLocationRepository,
   type TierLocation, type StoredInstance, type TierUsage, type StudyUsage, type VerifyReport, type SampledLocation,
 } from './repositories/tier-locations';
-export { ArchiveOutbox, type NewLocationEvent } from './repositories/archive-outbox';
+export { ArchiveOutbox, type NewLocationEvent, type OutboxNeeds } from './repositories/archive-outbox';
 export { ForwardRuleRepository, type StoredForwardRule } from './repositories/forward-rules.repository';
 export { AeMapRepository, AeTitleTakenError, type StoredAeMapEntry, type AeMapEntrySource } from './repositories/ae-map.repository';
 export { ApiTokenRepository, TokenNameTakenError, API_ROLES, type ApiRole, type ApiToken } from './repositories/api-token.repository';

@@ -40,6 +40,9 @@ interface RawEvent {
   attributes: Record<string, object>;
 }
 
+/** What a drain's plan reads of the events (see ArchiveOutbox.drain). */
+export type OutboxNeeds = 'nothing' | 'locations' | 'attributes';
+
 export class ArchiveOutbox {
   constructor(private readonly db: DataSource) {}
 
@@ -47,20 +50,24 @@ export class ArchiveOutbox {
    * Takes up to `limit` events (skipping those another replica is taking), asks `plan` for the
    * jobs they need, and enqueues them, all in one transaction. `plan` must not use the
    * database. Returns the number of events taken.
+   *
+   * `needs` says what `plan` reads: 'nothing' (no mirror tier, no forward rule: the events are
+   * only removed), 'locations' (mirrors only: the events without their attributes, whose
+   * merging of four levels of JSON is most of the cost) or 'attributes' (forward rules match on them).
    */
-  drain(limit: number, plan: (events: NewLocationEvent[]) => NewJob[]): Promise<number> {
+  drain(limit: number, plan: (events: NewLocationEvent[]) => NewJob[], needs: OutboxNeeds = 'attributes'): Promise<number> {
     return inTransaction(this.db, async (sql) => {
       const taken = await sql.query<{ location_fk: string }>(
         `DELETE FROM "archive_outbox" WHERE "id" IN (SELECT "id" FROM "archive_outbox" ORDER BY "id" LIMIT $1::int FOR UPDATE SKIP LOCKED)
          RETURNING "location_fk"::text AS location_fk`,
         [limit],
       );
-      if (taken.length === 0) return 0;
+      if (taken.length === 0 || needs === 'nothing') return taken.length;
       // A location removed meanwhile (instance replaced or deleted) asks for nothing.
       const rows = await sql.query<RawEvent>(
         `SELECT i."id"::text AS instance_id, l."tier", l."storage_key", l."digest", l."size"::text AS size,
            i."sop_instance_uid", i."sop_class_uid", se."series_instance_uid", st."study_instance_uid", i."source_ae", se."modality", se."station_name",
-           (p."attributes" || st."attributes" || se."attributes" || i."attributes") AS attributes
+           ${needs === 'attributes' ? `(p."attributes" || st."attributes" || se."attributes" || i."attributes")` : `'{}'::jsonb`} AS attributes
          FROM "object_location" l JOIN "instance" i ON i."id" = l."instance_fk" JOIN "series" se ON se."id" = i."series_fk"
            JOIN "study" st ON st."id" = se."study_fk" JOIN "patient" p ON p."id" = st."patient_fk"
          WHERE l."id" = ANY($1::bigint[]) ORDER BY l."id"`,

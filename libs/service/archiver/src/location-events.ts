@@ -78,6 +78,7 @@ export class LocationEventPump {
 
   async drainOnce(): Promise<number> {
     const rules = await this.rules.current();
-    return this.outbox.drain(BATCH, (events) => jobsFor(events, this.plan, rules, this.options));
+    const needs = rules.length > 0 ? 'attributes' : this.plan.mirrors.length > 0 ? 'locations' : 'nothing';
+    return this.outbox.drain(BATCH, (events) => jobsFor(events, this.plan, rules, this.options), needs);
   }
 }
