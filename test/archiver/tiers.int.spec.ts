@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { readFileMetaInformation } from '@pacs/dicom';
+import { TypeOrmSettingsRepository } from '@pacs/persistence';
+import { VERIFY_LAST_RUN } from '@pacs/service-archiver';
 import { FilesystemObjectStore, type ObjectStore } from '@pacs/storage';
 import { isAcknowledged, makeDataset, runStorescu, type GeneratedInstance, type PacsProcess } from '@pacs/testing';
 import { freePort, startArchiveSystem, startS3Tier, startStorescp, runTool, until, type ArchiveSystem, type S3Tier, type Storescp } from './support/archive-system';
@@ -207,6 +209,8 @@ describe('storage tiers: mirror, nightly move, crash during a move, C-MOVE from 
     const victim = studies[0]![0]!;
     const before = (await locations()).find((r) => r.sop === victim.sopInstanceUid && r.tier === 'mirror')!;
     await mirrorStore.put(before.key, Readable.from([Buffer.from('not the object that was stored')]));
+    // The last verify was two intervals ago (the schedule is kept in the database across restarts).
+    await new TypeOrmSettingsRepository(system.db).set(VERIFY_LAST_RUN, new Date(Date.now() - 2 * 3_600_000).toISOString());
     archivers.push(await system.start('archiver', archiverConfig('verify', { verify: { intervalMs: 3_600_000, sample: 0 } })));
     const report = await until('a verify report', async () => {
       const [r] = await system.db.query(`SELECT checked, ok, mismatched, missing, problems FROM verify_report ORDER BY id DESC LIMIT 1`);

@@ -371,7 +371,7 @@ export const archiverSchema = z
     cleanupIntervalMs: durationMs.min(1_000).default(60 * 60_000).describe('How often tiers with a cleanupThresholdBytes are checked'),
     verify: z
       .object({
-        intervalMs: durationMs.default(24 * 60 * 60_000).describe('Time between digest checks of stored copies; 0: never'),
+        intervalMs: durationMs.default(24 * 60 * 60_000).describe('Time between digest checks of stored copies, counted across restarts from the archive\'s first start; 0: never'),
         sample: z.number().int().min(0).default(1_000).describe('Copies checked per run (the least recently verified first); 0: all'),
       })
       .strict()

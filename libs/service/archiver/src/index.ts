@@ -11,7 +11,7 @@ export { startArchiveTiers } from './archive-tiers.service';
 export { JOB_KINDS } from './jobs/job-handler';
 export { JobWorker } from './jobs/job-worker';
 export { jobsFor, LocationEventPump } from './location-events';
-export { ArchiveScheduler, ARCHIVE_SCHEDULER_LOCK_KEY, NIGHTLY_MOVE_LAST_RUN } from './tiers/archive-scheduler';
+export { ArchiveScheduler, ARCHIVE_SCHEDULER_LOCK_KEY, NIGHTLY_MOVE_LAST_RUN, VERIFY_LAST_RUN } from './tiers/archive-scheduler';
 export type { ForwardDestinations } from './forwarding/forward-destinations';
 export { changeTopology, type ChangeMessage, type ChangeTopology } from './changes/change-topology';
 export { ChangePublisher, ensureChangeStream } from './changes/change-publisher';

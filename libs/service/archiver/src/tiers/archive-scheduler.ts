@@ -14,6 +14,7 @@ import { moveTarget, type MoveStudyPayload } from './move-study-job';
 /** Key of the archive scheduler's advisory lock ("PACSARC1"). */
 export const ARCHIVE_SCHEDULER_LOCK_KEY = 0x5041435341524331n;
 export const NIGHTLY_MOVE_LAST_RUN = 'archiver.nightlyMove.lastRunDay';
+export const VERIFY_LAST_RUN = 'archiver.verify.lastRunAt';
 
 /** Studies looked at per decision; a larger excess is worked off on the following runs. */
 const STUDY_WINDOW = 10_000;
@@ -31,7 +32,6 @@ export class ArchiveScheduler {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private lastCleanup = 0;
-  private lastVerify = 0;
 
   constructor(
     private readonly plan: TierPlan,
@@ -67,13 +67,24 @@ export class ArchiveScheduler {
         this.lastCleanup = now;
         for (const cleanup of this.plan.cleanups) await this.cleanup(cleanup.tier, cleanup.thresholdBytes);
       }
-      if (this.options.verifyIntervalMs > 0 && now - this.lastVerify >= this.options.verifyIntervalMs) {
-        this.lastVerify = now;
-        await this.deps.queue.enqueue({ kind: JOB_KINDS.verify, target: 'verify', payload: { requestedAt: localDay(this.now()) }, maxAttempts: this.options.maxAttempts, delayMs: 0 });
-      }
+      await this.verifyIfDue();
     } catch (err) {
       this.logger.warn({ err }, 'archive scheduling failed; trying again at the next interval');
     }
+  }
+
+  /**
+   * The digest check of stored copies, every verifyIntervalMs. The time of the last one is kept
+   * in the database, so a restart or a leader change (a rolling update) does not read the sample
+   * of objects again; a new archive starts counting at its first start, having nothing old to check.
+   */
+  private async verifyIfDue(): Promise<void> {
+    if (this.options.verifyIntervalMs <= 0) return;
+    const now = this.now();
+    const last = Date.parse(await this.deps.settings.setIfAbsent(VERIFY_LAST_RUN, now.toISOString()));
+    if (now.getTime() - last < this.options.verifyIntervalMs) return;
+    await this.deps.queue.enqueue({ kind: JOB_KINDS.verify, target: 'verify', payload: { requestedAt: localDay(now) }, maxAttempts: this.options.maxAttempts, delayMs: 0 });
+    await this.deps.settings.set(VERIFY_LAST_RUN, now.toISOString());
   }
 
   /** Objects indexed before a mirror tier existed (or whose mirror copy went missing) get their copy. */
