@@ -142,6 +142,32 @@ for (const setup of SETUPS) {
       assert.deepEqual(seen[1]?.attributes, { '00100020': { vr: 'LO', Value: ['P2'] } }, 'by default the four levels merged');
     });
 
+    test('finished jobs older than the retention are removed, in batches; the counts show queued, running and failed ones', async () => {
+      const finish = async (kind: string, target: string, end: 'done' | 'failed'): Promise<string> => {
+        await queue.enqueue({ kind, target, payload: {}, maxAttempts: 3, delayMs: 0 });
+        const [job] = await queue.claim('w', [kind], 1, 60_000);
+        assert.ok(job);
+        assert.equal(end === 'done' ? await queue.complete(job.id, 'w') : await queue.fail(job.id, 'w', 'broken'), true);
+        return job.id;
+      };
+      const oldDone = [await finish('r1', 'a', 'done'), await finish('r1', 'b', 'done'), await finish('r1', 'c', 'done')];
+      const oldFailed = await finish('r1', 'd', 'failed');
+      const recentDone = await finish('r1', 'e', 'done');
+      await queue.enqueue({ kind: 'r1', target: 'f', payload: {}, maxAttempts: 3, delayMs: 0 });
+      await db.query(`UPDATE archive_job SET finished_at = now() - interval '40 days' WHERE id = ANY($1::bigint[])`, [[...oldDone, oldFailed]]);
+      // Even a queued job with an old finished_at (it never has one) must stay: only final states go.
+      await db.query(`UPDATE archive_job SET finished_at = now() - interval '40 days' WHERE kind = 'r1' AND target = 'f'`);
+
+      assert.deepEqual((await queue.counts()).filter((c) => c.kind === 'r1'), [{ kind: 'r1', state: 'failed', count: 1 }, { kind: 'r1', state: 'queued', count: 1 }]);
+      const retention = 30 * 24 * 3_600_000;
+      assert.equal(await queue.removeFinished(retention, 3), 3, 'at most the limit per call');
+      assert.equal(await queue.removeFinished(retention, 3), 1);
+      assert.equal(await queue.removeFinished(retention, 3), 0);
+      const left = await queue.list('r1');
+      assert.deepEqual(left.map((j) => `${j.target}:${j.state}`).sort(), ['e:done', 'f:queued']);
+      assert.ok(left.some((j) => j.id === recentDone));
+    });
+
     // Cancelling (issue 7, POST /api/jobs/:id/cancel): a queued or running job ends cancelled and is
     // never claimed again; the worker still running it records nothing; a done job stays done.
     describe('cancel and the job list', () => {

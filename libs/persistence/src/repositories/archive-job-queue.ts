@@ -78,6 +78,9 @@ export interface JobQueue {
   /** Continue later without counting an attempt (a waiting period, the next phase). */
   defer(id: string, owner: string, delayMs: number, payload: Record<string, unknown>): Promise<boolean>;
   fail(id: string, owner: string, error: string): Promise<boolean>;
+  /** Removes up to `limit` finished jobs (done, failed, cancelled) that finished more than olderThanMs ago; returns how many. */
+  removeFinished(olderThanMs: number, limit: number): Promise<number>;
+  /** Queued, running and failed jobs by kind and state (done and cancelled ones are history). */
   counts(): Promise<JobCount[]>;
   /** Jobs of a kind whose target starts with `targetPrefix`, newest first (status views, tests). */
   list(kind: string, targetPrefix?: string, limit?: number): Promise<JobRow[]>;
@@ -268,10 +271,23 @@ export class TypeOrmJobQueue implements JobQueue {
   }
 
   async counts(): Promise<JobCount[]> {
+    // Read through the (state, id) index: done and cancelled jobs are history, as many as jobs ever
+    // ran within the retention, and are not counted here.
     const rows: { kind: string; state: JobState; n: number }[] = await this.db.query(
-      `SELECT "kind", "state", count(*)::int AS n FROM "archive_job" GROUP BY "kind", "state" ORDER BY 1, 2`,
+      `SELECT "kind", "state", count(*)::int AS n FROM "archive_job" WHERE "state" IN ('queued', 'running', 'failed') GROUP BY "kind", "state" ORDER BY 1, 2`,
     );
     return rows.map((r) => ({ kind: r.kind, state: r.state, count: r.n }));
+  }
+
+  async removeFinished(olderThanMs: number, limit: number): Promise<number> {
+    const rows = await write(
+      this.db,
+      `DELETE FROM "archive_job" WHERE "id" IN (
+         SELECT "id" FROM "archive_job" WHERE "state" IN ('done', 'failed', 'cancelled') AND "finished_at" < now() - ${ms('$1')} LIMIT $2::int
+       ) RETURNING 1 AS ok`,
+      [olderThanMs, limit],
+    );
+    return rows.length;
   }
 
   async list(kind: string, targetPrefix = '', limit = 1000): Promise<JobRow[]> {

@@ -379,6 +379,7 @@ export const archiverSchema = z
     forwardConnectTimeoutMs: durationMs.min(100).default(30_000).describe('Longest wait for a forwarding destination to accept the association'),
     forwardRules: z.array(forwardRuleSchema).default([]).describe('Forwarding rules (Conquest ExportConverters) seeded into the database at start'),
     stableStudyMs: durationMs.default(60_000).describe('A study with no new instance for this long gets a study-stable change (change feed, <prefix>.changes.study-stable), once per quiet period'),
+    jobRetentionDays: z.number().int().min(1).default(30).describe('Finished archive jobs (done, failed, cancelled) older than this many days are removed by the leading archiver'),
     changeRetentionDays: z.number().int().min(1).default(30).describe('Change feed rows (GET /api/changes) older than this many days are removed once published'),
   })
   .strict();

@@ -30,7 +30,7 @@ export class ArchiveMetrics implements JobEvents {
       .addCallback((r) => this.usage.forEach((u) => r.observe(u.bytes, { tier: u.tier })));
     meter.createObservableGauge('pacs_archiver_tier_objects', { description: 'Stored copies per storage tier' })
       .addCallback((r) => this.usage.forEach((u) => r.observe(u.objects, { tier: u.tier })));
-    meter.createObservableGauge('pacs_archiver_jobs', { description: 'Archive jobs by kind and state (queued, running, done, failed)' })
+    meter.createObservableGauge('pacs_archiver_jobs', { description: 'Archive jobs queued, running or failed (kept for archiver.jobRetentionDays), by kind and state; finished ones are counted by pacs_archiver_jobs_completed_total' })
       .addCallback((r) => this.jobs.forEach((j) => r.observe(j.count, { kind: j.kind, state: j.state })));
     meter.createObservableGauge('pacs_archiver_outbox_backlog', { description: 'New object locations not yet turned into archive jobs' })
       .addCallback((r) => r.observe(this.backlog));

@@ -74,7 +74,7 @@ export async function startArchiveTiers(ctx: ServiceContext): Promise<void> {
   const scheduler = new ArchiveScheduler(
     plan,
     { queue, locations, settings: new TypeOrmSettingsRepository(db), lock: new AdvisoryLeaderLock(db, ARCHIVE_SCHEDULER_LOCK_KEY) },
-    { intervalMs: a.schedulerIntervalMs, nightlyMoveAt: a.nightlyMove.at, cleanupIntervalMs: a.cleanupIntervalMs, verifyIntervalMs: a.verify.intervalMs, maxAttempts: a.maxAttempts },
+    { intervalMs: a.schedulerIntervalMs, nightlyMoveAt: a.nightlyMove.at, cleanupIntervalMs: a.cleanupIntervalMs, jobRetentionMs: a.jobRetentionDays * 24 * 3_600_000, verifyIntervalMs: a.verify.intervalMs, maxAttempts: a.maxAttempts },
     logger.child({ component: 'archive-scheduler' }),
   );
   metrics.start();

@@ -16,6 +16,10 @@ export const ARCHIVE_SCHEDULER_LOCK_KEY = 0x5041435341524331n;
 export const NIGHTLY_MOVE_LAST_RUN = 'archiver.nightlyMove.lastRunDay';
 export const VERIFY_LAST_RUN = 'archiver.verify.lastRunAt';
 
+/** Finished jobs removed per statement, and statements per scheduler round at most. */
+const PRUNE_BATCH = 5_000;
+const PRUNE_BATCHES_PER_ROUND = 20;
+
 /** Studies looked at per decision; a larger excess is worked off on the following runs. */
 const STUDY_WINDOW = 10_000;
 const MIRROR_BACKFILL_BATCH = 1_000;
@@ -24,6 +28,8 @@ export interface SchedulerOptions {
   intervalMs: number;
   nightlyMoveAt: string;
   cleanupIntervalMs: number;
+  /** Finished jobs older than this are removed. */
+  jobRetentionMs: number;
   verifyIntervalMs: number;
   maxAttempts: number;
 }
@@ -68,6 +74,7 @@ export class ArchiveScheduler {
         for (const cleanup of this.plan.cleanups) await this.cleanup(cleanup.tier, cleanup.thresholdBytes);
       }
       await this.verifyIfDue();
+      await this.pruneFinishedJobs();
     } catch (err) {
       this.logger.warn({ err }, 'archive scheduling failed; trying again at the next interval');
     }
@@ -85,6 +92,17 @@ export class ArchiveScheduler {
     if (now.getTime() - last < this.options.verifyIntervalMs) return;
     await this.deps.queue.enqueue({ kind: JOB_KINDS.verify, target: 'verify', payload: { requestedAt: localDay(now) }, maxAttempts: this.options.maxAttempts, delayMs: 0 });
     await this.deps.settings.set(VERIFY_LAST_RUN, now.toISOString());
+  }
+
+  /** Jobs finished longer ago than the retention go, a bounded number per round (a backlog is worked off over the next rounds). */
+  private async pruneFinishedJobs(): Promise<void> {
+    let removed = 0;
+    for (let i = 0; i < PRUNE_BATCHES_PER_ROUND; i++) {
+      const n = await this.deps.queue.removeFinished(this.options.jobRetentionMs, PRUNE_BATCH);
+      removed += n;
+      if (n < PRUNE_BATCH) break;
+    }
+    if (removed > 0) this.logger.info({ removed, retentionMs: this.options.jobRetentionMs }, 'finished archive jobs removed');
   }
 
   /** Objects indexed before a mirror tier existed (or whose mirror copy went missing) get their copy. */
