@@ -4,11 +4,12 @@
 // the outbox backlog every refreshMs, the bytes and objects per tier (a full count of the object
 // locations: 270 ms of PostgreSQL per 10^6 locations, on every archiver replica) every
 // usageRefreshMs, enough for capacity graphs.
-export const TIER_USAGE_REFRESH_MS = 5 * 60_000;
 import type { Meter } from '@opentelemetry/api';
 import type { ArchiveOutbox, JobCount, JobQueue, TierLocationRepository, TierUsage } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
 import type { JobEvents } from './jobs/job-worker';
+
+export const TIER_USAGE_REFRESH_MS = 5 * 60_000;
 
 export class ArchiveMetrics implements JobEvents {
   private usage: TierUsage[] = [];
@@ -45,10 +46,11 @@ export class ArchiveMetrics implements JobEvents {
       try {
         const now = performance.now();
         const usageDue = now - usageReadAt >= this.usageRefreshMs;
-        if (usageDue) usageReadAt = now;
         [this.usage, this.jobs, this.backlog] = await Promise.all([
           usageDue ? this.sources.locations.usagePerTier() : this.usage, this.sources.queue.counts(), this.sources.outbox.backlog(),
         ]);
+        // A failed read is tried again at the next refresh.
+        if (usageDue) usageReadAt = now;
       } catch (err) {
         this.logger.debug({ err }, 'archive metrics refresh failed');
       }
