@@ -2,7 +2,7 @@
 // preamble, "DICM" and group 0002 are read and dropped, the rest streams on as read, never
 // whole in memory.
 import { Readable } from 'node:stream';
-import { readFileMetaInformation, type FileMetaInformation } from '@pacs/dicom';
+import { chunksOf, readFileMetaInformation, type FileMetaInformation } from '@pacs/dicom';
 
 /** File meta information larger than this is not something we wrote. */
 const MAX_META_BYTES = 1024 * 1024;
@@ -49,7 +49,8 @@ export async function part10DataSet(source: Readable): Promise<{ meta: FileMetaI
  * same system call as its command; otherwise a stream of the rest.
  */
 export async function part10Object(source: Readable): Promise<{ meta: FileMetaInformation; dataSet: Readable | Buffer }> {
-  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // Chunk by chunk: passed on to a sub-operation's socket, never concatenated when it lags.
+  const iterator = chunksOf(source);
   const chunks: Buffer[] = [];
   let length = 0;
   try {
