@@ -43,7 +43,9 @@ class FrameQueue {
     for (const w of waiters) w();
   }
 
+  /** A reader that gave up gets no more frames, even ones already here (C-CANCEL is final). */
   async take(limits: Parameters<typeof guard>[1]): Promise<Msg> {
+    if (limits.signal?.aborted) throw (limits.onAbort ?? limits.onTimeout)();
     while (this.frames.length === 0) await guard(new Promise<void>((r) => this.waiters.push(r)), limits);
     return this.frames.shift() as Msg;
   }

@@ -482,6 +482,23 @@ export function busConformance(name: string, makeBus: BusFactory): void {
         await settles(serverAborted.promise, 'the server handler sees its signal abort');
       });
 
+      run('after an abort no further reply is delivered, even one already received', async (f) => {
+        const subject = `${f.prefix}.rpc.burst`;
+        await f.serve(subject, 'qr', async function* () {
+          for (let i = 0; i < 8; i++) yield bytes(String(i));
+        });
+        const ac = new AbortController();
+        const got: string[] = [];
+        await assert.rejects(async () => {
+          for await (const chunk of f.bus.requestStream(subject, bytes(''), { timeoutMs: 5_000, signal: ac.signal })) {
+            got.push(text(chunk));
+            await sleep(100); // the rest of the burst arrives meanwhile
+            ac.abort();
+          }
+        }, BusAbortedError);
+        assert.deepEqual(got, ['0']);
+      });
+
       run('breaking out of a streamed reply also stops the server', async (f) => {
         const subject = `${f.prefix}.rpc.endless`;
         const serverAborted = deferred();
