@@ -154,7 +154,7 @@ describe('C-STORE SCP', () => {
     await a.release();
   });
 
-  test('a data set held in memory leaves with its command in one socket write; a streamed one in one write per chunk', async () => {
+  test('a data set held in memory leaves with its command in one socket write, before the tick ends; a streamed one in one write per chunk', async () => {
     const { port } = await startServer({ store: async ({ dataSet }) => {
       for await (const chunk of dataSet) void chunk;
       return { status: 0 };
@@ -176,6 +176,15 @@ describe('C-STORE SCP', () => {
     const chunks = [Buffer.alloc(64 * 1024, 2), Buffer.alloc(64 * 1024, 3)];
     assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.11', transferSyntaxUid: EXPLICIT, dataSet: Readable.from(chunks, { objectMode: false }) })).status, 0);
     assert.ok(writes <= 1 + chunks.length, `${writes} writes for a command and two chunks of four PDUs each`);
+    // A request in memory leaves as soon as it is built: the peer's answer (and the next
+    // sub-operation of a C-MOVE) waits on it, not on every promise queued ahead of the tick's end.
+    writes = 0;
+    const pending = store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.12', transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(40_000, 4) });
+    let chain = Promise.resolve();
+    for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
+    const writesBeforeTickEnd = await chain.then(() => writes);
+    assert.equal(writesBeforeTickEnd, 1, 'written while other promises were still running');
+    assert.equal((await pending).status, 0);
     await a.release();
   });
 

@@ -502,19 +502,28 @@ export class Association extends EventEmitter<AssociationEvents> {
     this.write(encodePdu(pdu));
   }
 
+  /**
+   * Writes what sendPdv corked so far now rather than at the end of the tick. For a request the
+   * peer must answer before the next one may go (a C-STORE sub-operation under a window of one),
+   * the end of the tick comes only after every promise chain the last response woke has run.
+   */
+  flushWrites(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket?.uncork();
+  }
+
   private sendPdv(pdv: Pdv): void {
     const s = this.socket;
     if (!s) return;
     this.stats.pdusSent++;
     // Every PDU written in this tick (a command and its data set, a response after a
-    // response) leaves in one writev: one send and one wake-up of the peer instead of several.
+    // response) leaves in one writev, at the end of the tick or at flushWrites(): one send and
+    // one wake-up of the peer instead of several.
     if (!this.corked) {
       this.corked = true;
       s.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        s.uncork();
-      });
+      process.nextTick(() => this.flushWrites());
     }
     this.write(pDataTfHeader(pdv.presentationContextId, pdv.isCommand, pdv.isLast, pdv.data.length));
     if (pdv.data.length > 0) this.write(pdv.data);

@@ -123,7 +123,12 @@ export class DimseChannel {
     queue.final.then(done, done);
     void this.invoked
       .run(async () => {
-        await this.send(presentationContextId, build(messageId), data);
+        const sent = this.send(presentationContextId, build(messageId), data);
+        // The peer answers only once the whole request is in: when it is in memory, it leaves
+        // now, not after the work the previous response woke up (the next sub-operation's read,
+        // a pending response). A streamed data set goes out as it is read.
+        if (data === undefined || Buffer.isBuffer(data)) this.association.flushWrites();
+        await sent;
         await queue.final;
       })
       .catch((err: unknown) => queue.fail(err instanceof Error ? err : new DimseAssociationEndedError(String(err))));
