@@ -58,7 +58,7 @@ describe('forwarding rules', { timeout: 600_000 }, () => {
     const instances = makeDataset(join(system.dir, name), shape);
     const run = runStorescu({ port: system.dicomPort(listener), files: instances.map((i) => i.path), callingAe, calledAe: 'PACS' });
     await run.done;
-    for (const i of instances) assert.ok(isAcknowledged(run.results.get(i.path)), `${i.path}: ${run.results.get(i.path)?.detail}`);
+    for (const i of instances) assert.ok(isAcknowledged(run.results.get(i.path)), `${i.path}: ${run.results.get(i.path)?.detail}; ${listener.problems()}`);
     return instances;
   };
 

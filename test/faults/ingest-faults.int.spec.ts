@@ -74,6 +74,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
   const bucket = `pacs-faults-${suffix}`;
   const processes: PacsProcess[] = [];
   let nats: PrivateNats | undefined;
+  let listener: PacsProcess | undefined;
   let postgres: PrivatePostgres | undefined;
   let s3: RestartableS3 | undefined;
   let bus: NatsBus | undefined;
@@ -120,7 +121,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
     const admin = startPacsProcess('admin-api', env);
     processes.push(admin);
     httpPort = await admin.listeningPort('HTTP');
-    const listener = startPacsProcess('scp-listener', env);
+    listener = startPacsProcess('scp-listener', env);
     processes.push(listener);
     const listening = listener.waitForLog((l) => l['msg'] === 'DICOM listening', 'DICOM listening');
     indexers = await Promise.all([startIndexer(), startIndexer()]);
@@ -325,7 +326,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
       // A publish that timed out may or may not have reached the stream, so its object is kept:
       // indexed if the event arrived, otherwise the reconciler's to announce (complete, checked).
       true);
-    assert.equal(instances.filter((i) => !isAcknowledged(run.results.get(i.path))).length, 0, 'every instance acknowledged after recovery');
+    assert.equal(instances.filter((i) => !isAcknowledged(run.results.get(i.path))).length, 0, `every instance acknowledged after recovery; ${listener!.problems()}`);
   });
 
   test('b. PostgreSQL stopped: C-STOREs keep succeeding, the indexers retry and catch up', async () => {
@@ -338,7 +339,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
     const during = await storescuInParallel({ port: dicomPort, files: instances.slice(half).map((i) => i.path), associations: ASSOCIATIONS, callingAe: CALLING_AE });
     const results: Results = new Map([...before, ...during]);
     const notAcknowledged = [...during.values()].filter((r) => !isAcknowledged(r));
-    assert.deepEqual(notAcknowledged, [], 'with PostgreSQL down, every C-STORE still succeeds (the listener never uses the database)');
+    assert.deepEqual(notAcknowledged, [], `with PostgreSQL down, every C-STORE still succeeds (the listener never uses the database); ${listener!.problems()}`);
     let retries = 0;
     await until('an indexer failed and scheduled a retry', async () => {
       retries = indexers.reduce((n, p) => n + p.logs.filter((l) => l['msg'] === 'indexing failed; will retry').length, 0) - retriesBefore;
@@ -356,7 +357,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
     const failedFirst = instances.filter((i) => !isAcknowledged(run.results.get(i.path))).length;
     const resent = await resendUnacknowledged(instances, run.results);
     await assertNothingLost('c. S3 stopped', instances, run.results, { acknowledgedBeforeStop: run.acknowledgedBefore, failedWhileDown: run.failedWhileDown, failedFirstTime: failedFirst, resent, statuses: JSON.stringify([...run.failureStatuses]) });
-    assert.equal(instances.filter((i) => !isAcknowledged(run.results.get(i.path))).length, 0, 'every instance acknowledged after recovery');
+    assert.equal(instances.filter((i) => !isAcknowledged(run.results.get(i.path))).length, 0, `every instance acknowledged after recovery; ${listener!.problems()}`);
   });
 
   test('d. an indexer killed -9 mid-batch and restarted: every acknowledged instance indexed exactly once', async () => {
@@ -383,7 +384,7 @@ describe('durable ingest under faults (cluster mode, private NATS, PostgreSQL an
     assert.ok(indexedAtKill < instances.length || acknowledgedAtKill < instances.length, `the indexer died mid-batch (${indexedAtKill} indexed, ${acknowledgedAtKill} acknowledged of ${instances.length})`);
     indexers = [await startIndexer(), indexers[1]!];
     const results = await sending;
-    assert.deepEqual([...results.values()].filter((r) => !isAcknowledged(r)), [], 'every instance acknowledged');
+    assert.deepEqual([...results.values()].filter((r) => !isAcknowledged(r)), [], `every instance acknowledged; ${listener!.problems()}`);
     await assertNothingLost('d. indexer killed -9', instances, results, { indexedAtKill, acknowledgedAtKill });
   });
 

@@ -25,6 +25,8 @@ export interface PacsProcess {
   waitForLog(match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>>;
   /** The port the process logged for its DICOM or HTTP server ("DICOM listening" / "HTTP listening"). */
   listeningPort(server: 'DICOM' | 'HTTP'): Promise<number>;
+  /** The last warnings and errors it logged (pino level ≥ 40), for failure messages. */
+  problems(limit?: number): string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
   stop(signal?: NodeJS.Signals): Promise<number | string>;
@@ -77,6 +79,8 @@ export function startPacsProcess(app: string, env: Record<string, string> = {}):
   };
   const listeningPort: PacsProcess['listeningPort'] = async (server) =>
     Number((await waitForLog((l) => l['msg'] === `${server} listening`, `${server} listening`))['port']);
+  const problems: PacsProcess['problems'] = (limit = 10) =>
+    `${app} warnings and errors: ${JSON.stringify(logs.filter((l) => Number(l['level']) >= 40).slice(-limit))}`;
   return {
     child,
     dataDir,
@@ -84,6 +88,7 @@ export function startPacsProcess(app: string, env: Record<string, string> = {}):
     stderr,
     waitForLog,
     listeningPort,
+    problems,
     exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
