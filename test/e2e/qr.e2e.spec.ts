@@ -147,6 +147,8 @@ describe('Q/R in embedded mode (all-in-one)', () => {
       `  - { aeTitle: DEAD, host: 127.0.0.1, port: ${deadPort} }`,
       '  - { aeTitle: NOQUERY, query: false, retrieve: false }',
       '  - { aeTitle: "*" }',
+      // One pending C-MOVE-RSP per sub-operation, so that movescu --cancel 2 cancels after the second.
+      'qr: { pendingIntervalMs: 0 }',
       '',
     ].join('\n'));
     pacs = startPacsProcess('all-in-one', { PACS_CONFIG: config });

@@ -21,7 +21,7 @@ import {
   type DimseMessage,
 } from './commands';
 import { serveDimse } from './scp/serve-dimse';
-import type { DimseHandlers } from './scp/handlers';
+import type { DimseHandlers, ServeDimseOptions } from './scp/handlers';
 import { scpRoleSelection, proposeQuery } from './scu/contexts';
 import { echo } from './scu/echo';
 import { find } from './scu/find';
@@ -43,7 +43,7 @@ interface Running {
   accepted: Association[];
 }
 
-async function startServer(handlers: DimseHandlers, maxOperations?: number): Promise<Running> {
+async function startServer(handlers: DimseHandlers, maxOperations?: number, options?: ServeDimseOptions): Promise<Running> {
   const server = new DicomServer({
     host: '127.0.0.1',
     port: 0,
@@ -53,7 +53,7 @@ async function startServer(handlers: DimseHandlers, maxOperations?: number): Pro
   const accepted: Association[] = [];
   server.on('association', (a) => {
     accepted.push(a);
-    serveDimse(a, handlers);
+    serveDimse(a, handlers, options);
   });
   const { port } = await server.listen();
   return { port, accepted };
@@ -344,6 +344,28 @@ describe('C-GET SCP sub-operations on the same association', () => {
     assert.deepEqual([outcome.completed, outcome.failed, outcome.warning], [1, 1, 0]);
     assert.deepEqual(outcome.failedSopInstanceUids, ['1.2.9.2']);
     await a.release();
+  });
+
+  test('pending responses: one per sub-operation by default; with pendingIntervalMs the first, then at most one per interval', async () => {
+    const handlers: DimseHandlers = {
+      get: async function* () {
+        for (let done = 0; done < 5; done++) yield { remaining: 5 - done, completed: done, failed: 0, warning: 0 };
+        return { completed: 5, failed: 0, warning: 0 };
+      },
+    };
+    const pendingsAndFinal = async (port: number): Promise<{ pending: number[]; completed: number | undefined }> => {
+      const a = await open(port, scpRoleSelection([CT]));
+      const operation = get(a, QueryRetrieveModel.StudyRootGet, new DataSet().setStrings(0x00080052, 'STUDY'), async () => ({ status: 0 }));
+      const pending: number[] = [];
+      for await (const p of operation) pending.push(p.remaining ?? -1);
+      const { status, completed } = await operation.done;
+      assert.equal(status, 0);
+      await a.release();
+      return { pending, completed };
+    };
+    assert.deepEqual(await pendingsAndFinal((await startServer(handlers)).port), { pending: [5, 4, 3, 2, 1], completed: 5 });
+    // An interval no test run reaches: only the first pending goes; the final has the counts.
+    assert.deepEqual(await pendingsAndFinal((await startServer(handlers, undefined, { pendingIntervalMs: 3_600_000 })).port), { pending: [5], completed: 5 });
   });
 });
 

@@ -289,6 +289,10 @@ export const qrSchema = z
       .describe('Order of study-level C-FIND answers (Conquest query sort order); series by number, images by instance number'),
     timeoutMs: durationMs.min(1_000).default(60_000).describe('Longest wait of the listener for the next answer of qr-service'),
     retrieveParallelism: z.number().int().min(1).max(64).default(4).describe('C-MOVE/C-GET sub-operations in flight at once, when the peer negotiated an asynchronous operations window'),
+    pendingIntervalMs: durationMs
+      .max(60_000)
+      .default(100)
+      .describe('Least time between two pending C-MOVE/C-GET responses (optional, PS3.4 C.4.2.3.1); 0 = one after every sub-operation'),
   })
   .strict();
 

@@ -119,6 +119,7 @@ export const scpListenerService: PacsService = {
       association.once('close', () => span.end());
       serveDimse(association, recorder.observe(handlers(span)), {
         storeFailureStatus: config.ingest.storageFailureStatus,
+        pendingIntervalMs: config.qr.pendingIntervalMs,
         onHandlerError: (err, service) => log.error({ err, service }, 'DIMSE handler failed'),
       });
     };

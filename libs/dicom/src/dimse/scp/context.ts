@@ -9,6 +9,7 @@ export interface ScpContext {
   readonly handlers: DimseHandlers;
   readonly storeFailureStatus: number;
   readonly maxIdentifierLength: number;
+  readonly pendingIntervalMs: number;
   readonly info: AssociationInfo;
   reportError(error: unknown, service: string): void;
 }

@@ -133,6 +133,13 @@ export interface ServeDimseOptions {
   storeFailureStatus?: number;
   /** Largest identifier accepted in a C-FIND/C-MOVE/C-GET request; default 1 MiB. */
   maxIdentifierLength?: number;
+  /**
+   * Least time between two pending C-MOVE/C-GET responses, in ms; default 0: one after every
+   * sub-operation. Pending responses are optional (PS3.4 C.4.2.3.1, C.4.3.3.1): the first is
+   * always sent, then at most one per interval (each carries the counts so far); the final
+   * response always carries the final counts.
+   */
+  pendingIntervalMs?: number;
   /** Told about handler failures that were turned into statuses (for logs). */
   onHandlerError?: (error: unknown, service: string, association: AssociationInfo) => void;
 }

@@ -82,6 +82,7 @@ export async function performRetrieve(ctx: ScpContext, request: InboundRequest, 
   const base = { association: ctx.info, presentationContext: request.context, signal: op.signal, identifier, model: command.affectedSopClassUid };
   let generator: RetrieveGenerator | undefined;
   let last: RetrieveProgress | undefined;
+  let lastPendingAt = -Infinity;
   try {
     generator =
       kind === 'C-MOVE' && move
@@ -98,7 +99,12 @@ export async function performRetrieve(ctx: ScpContext, request: InboundRequest, 
         return respond({ status, errorComment: result.errorComment }, counters, status === Status.Success ? undefined : result.failedSopInstanceUids);
       }
       last = r.value;
-      if (!op.signal.aborted) await respond({ status: Status.Pending }, last);
+      // Pending responses are optional (PS3.4 C.4.2.3.1, C.4.3.3.1): at most one per interval.
+      const now = performance.now();
+      if (!op.signal.aborted && now - lastPendingAt >= ctx.pendingIntervalMs) {
+        lastPendingAt = now;
+        await respond({ status: Status.Pending }, last);
+      }
     }
   } catch (err) {
     generator?.return?.(undefined as never)?.catch(noop);

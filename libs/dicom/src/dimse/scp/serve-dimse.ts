@@ -61,6 +61,7 @@ export function serveDimse(association: Association, handlers: DimseHandlers, op
       handlers,
       storeFailureStatus: options.storeFailureStatus ?? DEFAULT_STORE_FAILURE_STATUS,
       maxIdentifierLength: options.maxIdentifierLength ?? DEFAULT_MAX_IDENTIFIER_LENGTH,
+      pendingIntervalMs: options.pendingIntervalMs ?? 0,
       info: associationInfo(association),
       reportError: (error, service) => options.onHandlerError?.(error, service, associationInfo(association)),
     };
