@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
+import { closeSync, constants, createReadStream, open as openCallback, read as readCallback } from 'node:fs';
 import { access, lstat, mkdir, open, readdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { resolveByteRange } from '../byte-range';
 import { BufferPool, lend, lentBufferPool, LENT_BUFFER_SIZE, type BorrowedBytes } from '../buffer-pool';
 import { ByteDigest, digested } from '../byte-digest';
@@ -37,6 +38,10 @@ const MAX_SPARE_READ_BUFFERS = 4;
 const WHOLE_OBJECT_MAX = 4 * 1024 * 1024;
 /** Read size when streaming a large object: a few reads per MiB instead of sixteen. */
 const STREAM_READ = 1024 * 1024;
+
+/** Descriptor-level calls for borrow(), the retrieve path: lighter than FileHandle's. */
+const openFd = promisify(openCallback);
+const readFd = promisify(readCallback);
 
 export interface FilesystemObjectStoreOptions {
   /**
@@ -168,24 +173,46 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   /** One open and one read: most objects a retrieve sends fit a lent buffer. */
+  /**
+   * One read into a lent buffer, or a stream for a larger object. Every C-MOVE/C-GET
+   * sub-operation comes here, so it works on a plain descriptor and closes it at once:
+   * FileHandle's bookkeeping and a thread-pool round trip for the close cost about 20% (525 KB)
+   * to 40% (10 KB objects) more CPU per object (micro-benchmark, objects in the page cache).
+   */
   async borrow(key: string): Promise<BorrowedBytes | Readable> {
     assertValidObjectKey(key);
-    const handle = await this.openObject(key);
+    await this.prepareAreas();
+    const path = this.dataPath(key);
+    let fd: number;
+    try {
+      fd = await openFd(path, 'r');
+    } catch (error) {
+      throw this.readError(key, error);
+    }
     const buffer = this.lentBuffers.take();
     try {
       // A read of a regular file comes back short only at its end (as readWhole relies on too).
-      const { bytesRead } = await handle.read(buffer, 0, LENT_BUFFER_SIZE, 0);
+      const { bytesRead } = await readFd(fd, buffer, 0, LENT_BUFFER_SIZE, 0);
       if (bytesRead < LENT_BUFFER_SIZE) {
-        // Closed after we return: nothing waits on it.
-        handle.close().catch((error: unknown) => this.logger.warn({ key, err: error }, 'could not close an object file'));
+        this.closeReadOnly(fd, key);
         return lend(this.lentBuffers, buffer, bytesRead);
       }
       this.lentBuffers.give(buffer);
-      return withTypedErrors(handle.createReadStream({ highWaterMark: STREAM_READ }), (error) => mapFsError(this.describe(), error, key));
+      // The stream owns the descriptor from here (autoClose: at its end, error or destroy).
+      return withTypedErrors(createReadStream(path, { fd, highWaterMark: STREAM_READ }), (error) => mapFsError(this.describe(), error, key));
     } catch (error) {
       this.lentBuffers.give(buffer);
-      await handle.close().catch(() => undefined);
+      this.closeReadOnly(fd, key);
       throw this.readError(key, error);
+    }
+  }
+
+  /** close(2) of a file opened only for reading writes nothing back: done at once, not on the thread pool. */
+  private closeReadOnly(fd: number, key: string): void {
+    try {
+      closeSync(fd);
+    } catch (error) {
+      this.logger.warn({ key, err: error }, 'could not close an object file');
     }
   }
 

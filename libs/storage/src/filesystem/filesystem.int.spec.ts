@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { LENT_BUFFER_SIZE } from '../buffer-pool';
 import { objectStoreConformance } from '../conformance/object-store-conformance';
 import { InvalidObjectKeyError, StorageUnavailableError } from '../errors';
 import { FilesystemObjectStore } from './filesystem-object-store';
@@ -48,6 +50,37 @@ describe('FilesystemObjectStore', () => {
     const bytes = Buffer.from('DICM payload');
     await store.put('studies/1.2.3/series/4.5/6.7.dcm', sourceOf(bytes));
     assert.deepEqual(await readFile(join(root, 'studies/1.2.3/series/4.5/6.7.dcm')), bytes);
+  });
+
+  test('borrow closes every descriptor it opens: lent, streamed to the end, a stream given up early, an absent key', async () => {
+    // Descriptors of this process open on files under the store's root (Linux /proc).
+    const openUnderRoot = (): number => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+      } catch {
+        return false;
+      }
+    }).length;
+    const settled = async (): Promise<number> => {
+      for (let i = 0; i < 200 && openUnderRoot() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      return openUnderRoot();
+    };
+    await store.put('fds/small', sourceOf(Buffer.alloc(1000, 1)));
+    await store.put('fds/large', sourceOf(Buffer.alloc(LENT_BUFFER_SIZE + 10, 2)));
+    for (let i = 0; i < 20; i++) {
+      const lent = await store.borrow('fds/small');
+      assert.ok(!(lent instanceof Readable));
+      lent.giveBack();
+    }
+    assert.equal(openUnderRoot(), 0, 'a lent object leaves nothing open');
+    const whole = await store.borrow('fds/large');
+    assert.ok(whole instanceof Readable);
+    for await (const chunk of whole) void chunk;
+    const abandoned = await store.borrow('fds/large');
+    assert.ok(abandoned instanceof Readable);
+    abandoned.destroy();
+    await assert.rejects(store.borrow('fds/absent'));
+    assert.equal(await settled(), 0, 'streams read to the end or destroyed close their descriptor');
   });
 
   test('a writer killed mid-put leaves only a temp file, never the object; removeAbandonedUploads removes it', async () => {
