@@ -172,7 +172,6 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
-  /** One open and one read: most objects a retrieve sends fit a lent buffer. */
   /**
    * One read into a lent buffer, or a stream for a larger object. Every C-MOVE/C-GET
    * sub-operation comes here, so it works on a plain descriptor and closes it at once:
