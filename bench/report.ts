@@ -6,13 +6,13 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { aggregateRounds, median, num, passed, ratiosPerRound, type Row } from './lib/rounds';
 import type { SamplerSummary } from './lib/rss-sampler';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, md: { type: 'string' }, json: { type: 'string' } } });
 const dir = values.dir ?? '.';
 const read = (name: string): string => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
 
-type Row = Record<string, string>;
 function tsv(text: string, header?: string[]): Row[] {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const cols = header ?? lines.shift()?.split('\t') ?? [];
@@ -20,20 +20,33 @@ function tsv(text: string, header?: string[]): Row[] {
 }
 
 // ---- inputs -------------------------------------------------------------------------
-const rows = tsv(read('results.tsv'));
-const cell = new Map<string, Row>(); // dataset|peer|test → last row (as report.sh)
+// One results.tsv and index-tail.tsv per round (round-N/, run.sh --rounds); a run directory of
+// an older run.sh has them at its top.
+const TAIL_COLUMNS = ['date', 'dataset', 'peer', 'count', 'expected', 'wait_s', 'cpu_s'];
+const roundDirs = existsSync(dir) ? readdirSync(dir).filter((n) => /^round-\d+$/.test(n)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6))) : [];
+const rounds = (roundDirs.length ? roundDirs : ['.']).map((d) => ({ rows: tsv(read(join(d, 'results.tsv'))), tails: tsv(read(join(d, 'index-tail.tsv')), TAIL_COLUMNS) }));
+const rows = rounds.flatMap((r, i) => r.rows.map((row) => ({ round: String(i + 1), ...row })));
+const key = (ds: string, peer: string, test: string): string => `${ds}|${peer}|${test}`;
+/** dataset|peer|test → its row in each round (the last one of a round, as report.sh). */
+const cellRounds = new Map<string, Array<Row | undefined>>();
 const datasets: string[] = [];
 const peersOf = new Map<string, string[]>();
-for (const r of rows) {
-  const ds = r['dataset']!;
-  const peer = r['peer']!;
-  if (!datasets.includes(ds)) datasets.push(ds);
-  const peers = peersOf.get(ds) ?? [];
-  if (!peers.includes(peer)) peers.push(peer);
-  peersOf.set(ds, peers);
-  cell.set(`${ds}|${peer}|${r['test']}`, r);
-}
-const tails = tsv(read('index-tail.tsv'), ['date', 'dataset', 'peer', 'count', 'expected', 'wait_s', 'cpu_s']);
+rounds.forEach((round, i) => {
+  for (const r of round.rows) {
+    const ds = r['dataset']!;
+    const peer = r['peer']!;
+    if (!datasets.includes(ds)) datasets.push(ds);
+    const peers = peersOf.get(ds) ?? [];
+    if (!peers.includes(peer)) peers.push(peer);
+    peersOf.set(ds, peers);
+    const k = key(ds, peer, r['test']!);
+    const perRound = cellRounds.get(k) ?? new Array<Row | undefined>(rounds.length).fill(undefined);
+    perRound[i] = r;
+    cellRounds.set(k, perRound);
+  }
+});
+const cell = new Map<string, Row>([...cellRounds].map(([k, perRound]) => [k, aggregateRounds(perRound)!]));
+const tails = rounds.map((r) => r.tails);
 const extra: Record<string, unknown> = {};
 const rss: Record<string, Record<string, SamplerSummary>> = {};
 const extraDir = join(dir, 'extra');
@@ -49,11 +62,9 @@ const env = read('env.txt').trim();
 const load = tsv(read('load.tsv'));
 
 // ---- helpers ------------------------------------------------------------------------
-const num = (v: string | undefined): number | null => (v === undefined || v === '' || v === '-' || Number.isNaN(Number(v)) ? null : Number(v));
-const passed = (r: Row | undefined): boolean => r?.['status'] === 'PASS';
 const fmt = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '-' : v.toFixed(digits));
 const failMark = (r: Row): string => ` FAIL(${r['n']}/${r['expected']})`;
-const get = (ds: string, peer: string, test: string): Row | undefined => cell.get(`${ds}|${peer}|${test}`);
+const get = (ds: string, peer: string, test: string): Row | undefined => cell.get(key(ds, peer, test));
 const storeN = (ds: string): string => [...cell.keys()].find((k) => k.startsWith(`${ds}|`) && /\|store-x(?!1$)\d+$/.test(k))?.split('|')[2] ?? 'store-x4';
 
 function show(r: Row | undefined, what: 'store' | 'rate' | 'median' | 'cpu1000'): string {
@@ -81,6 +92,8 @@ interface Ratio {
   ratio: number | null;
   target: string;
   met: boolean | null;
+  /** ours / reference within each round where both passed: the spread behind `ratio`. */
+  perRound: number[];
   note?: string;
 }
 const ratios: Ratio[] = [];
@@ -93,13 +106,14 @@ function addRatio(ds: string, what: string, ours: [string, string], ref: [string
   const bv = passed(b) ? num(b?.[metric]) : null;
   const ratio = av !== null && bv !== null && av > 0 && bv > 0 ? av / bv : null;
   const higherBetter = metric === 'inst_per_s';
+  const perRound = ratiosPerRound(cellRounds.get(key(ds, ours[0], ours[1])) ?? [], cellRounds.get(key(ds, ref[0], ref[1])) ?? [], metric);
   const met = ratio === null ? null : higherBetter ? ratio >= target : ratio <= target;
   const why = [!a ? `${ours[0]} ${ours[1]} not measured${/find|move|get/.test(ours[1]) ? ' (service not answered yet)' : ''}` : !passed(a) ? `${ours[0]} ${ours[1]}${failMark(a)}` : '', !b ? `${ref[0]} ${ref[1]} not measured` : !passed(b) ? `${ref[0]} ${ref[1]}${failMark(b)}` : '']
     .filter(Boolean)
     .join('; ');
   ratios.push({
     dataset: ds, what, ours: `${ours[0]} ${ours[1]}`, reference: `${ref[0]} ${ref[1]}`, oursValue: av, referenceValue: bv, ratio,
-    target: `${higherBetter ? '≥' : '≤'} ${target}`, met, ...(why || note ? { note: [why, note].filter(Boolean).join('; ') } : {}),
+    target: `${higherBetter ? '≥' : '≤'} ${target}`, met, perRound, ...(why || note ? { note: [why, note].filter(Boolean).join('; ') } : {}),
   });
 }
 
@@ -124,23 +138,28 @@ for (const ds of datasets) {
 // ---- derived: CPU per 1000 instances, index tail, RSS, large instance, visibility ---------
 interface CpuRow { dataset: string; peer: string; test: string; srvCpuPer1000: number | null; indexTailCpuPer1000: number | null; totalPer1000: number | null; indexTailS: number | null; status: string }
 const cpu: CpuRow[] = [];
-const tailsFor = (ds: string, peer: string): Row[] => tails.filter((t) => t['dataset'] === ds && t['peer'] === peer);
+// count.sh ran once per store run, in bench.sh's order within a round: the xN runs first, then
+// the x1 runs. Each figure is the median over the rounds.
 for (const ds of datasets) {
   const xn = storeN(ds);
   for (const peer of peersOf.get(ds) ?? []) {
-    // count.sh ran once per store run, in bench.sh's order: the xN runs first, then the x1 runs.
-    const t = tailsFor(ds, peer);
-    const reps = num(get(ds, peer, xn)?.['reps']) ?? 0;
     for (const test of [xn, 'store-x1']) {
       const r = get(ds, peer, test);
       if (!r) continue;
-      const mine = test === xn ? t.slice(0, reps) : t.slice(reps);
-      const n = num(r['expected']) ?? 0;
-      const mean = (k: string): number | null => (mine.length ? mine.reduce((s, x) => s + (num(x[k]) ?? 0), 0) / mine.length : null);
-      const tailCpu = mean('cpu_s');
-      const srv = cpuPer1000(r);
-      const tailPer1000 = tailCpu === null || !n ? null : (1000 * tailCpu) / n;
-      cpu.push({ dataset: ds, peer, test, srvCpuPer1000: srv, indexTailCpuPer1000: tailPer1000, totalPer1000: srv === null ? null : srv + (tailPer1000 ?? 0), indexTailS: mean('wait_s'), status: r['status'] ?? '?' });
+      const perRound = (cellRounds.get(key(ds, peer, test)) ?? []).flatMap((row, i) => {
+        if (!row) return [];
+        const t = tails[i]!.filter((x) => x['dataset'] === ds && x['peer'] === peer);
+        const reps = num(rounds[i]!.rows.find((x) => x['dataset'] === ds && x['peer'] === peer && x['test'] === xn)?.['reps']) ?? 0;
+        const mine = test === xn ? t.slice(0, reps) : t.slice(reps);
+        const n = num(row['expected']) ?? 0;
+        const mean = (k: string): number | null => (mine.length ? mine.reduce((s, x) => s + (num(x[k]) ?? 0), 0) / mine.length : null);
+        const tailCpu = mean('cpu_s');
+        const srv = cpuPer1000(row);
+        const tailPer1000 = tailCpu === null || !n ? null : (1000 * tailCpu) / n;
+        return [{ srv, tailPer1000, total: srv === null ? null : srv + (tailPer1000 ?? 0), tailS: mean('wait_s') }];
+      });
+      const med = (pick: (x: (typeof perRound)[number]) => number | null): number | null => median(perRound.map(pick).filter((v): v is number => v !== null));
+      cpu.push({ dataset: ds, peer, test, srvCpuPer1000: med((x) => x.srv), indexTailCpuPer1000: med((x) => x.tailPer1000), totalPer1000: med((x) => x.total), indexTailS: med((x) => x.tailS), status: r['status'] ?? '?' });
     }
   }
 }
@@ -167,10 +186,12 @@ if (load.length) {
 
 line('## Ratios');
 line();
-line('| dataset | comparison | ours | reference | ratio | target | met |');
-line('|---|---|---|---|---|---|---|');
+line(`ours and reference: medians over ${rounds.length} round${rounds.length === 1 ? '' : 's'}; ratio: of the medians; per round: ours / reference within each round.`);
+line();
+line('| dataset | comparison | ours | reference | ratio | per round | target | met |');
+line('|---|---|---|---|---|---|---|---|');
 for (const r of ratios) {
-  line(`| ${r.dataset} | ${r.what} | ${fmt(r.oursValue)} | ${fmt(r.referenceValue)} | ${r.ratio === null ? 'n/a' : r.ratio.toFixed(2)} | ${r.target} | ${r.met === null ? `n/a${r.note ? ` (${r.note})` : ''}` : r.met ? 'yes' : 'no'} |`);
+  line(`| ${r.dataset} | ${r.what} | ${fmt(r.oursValue)} | ${fmt(r.referenceValue)} | ${r.ratio === null ? 'n/a' : r.ratio.toFixed(2)} | ${r.perRound.map((v) => v.toFixed(2)).join(', ') || '-'} | ${r.target} | ${r.met === null ? `n/a${r.note ? ` (${r.note})` : ''}` : r.met ? 'yes' : 'no'} |`);
 }
 line();
 

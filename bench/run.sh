@@ -8,7 +8,11 @@
 #
 # Usage: bench/run.sh [options]
 #   --profiles "small medium"  datasets (make-dataset.sh profiles: tiny small medium)
-#   --reps N          runs of each C-STORE test, each on a wiped peer (default 3)
+#   --rounds N        times the whole peer sequence is run, peers interleaved (default 3): the
+#                     report takes each cell's median over the rounds, and shows each ratio's
+#                     spread over the rounds, so that a slow spell of the shared host weighs on
+#                     every peer alike instead of on whichever peer it happened to meet
+#   --reps N          runs of each C-STORE test within a round, each on a wiped peer (default 1)
 #   --quick           smoke run: tiny dataset, 1 rep, fewer peers, 64 MiB "large" instance
 #   --peers "..."     peers, harness syntax (custom:NAME for ours); default: all eight
 #   --port N          DICOM port of the peer under test (default 11312; HTTP = port+1000)
@@ -33,12 +37,13 @@ export BENCH_PEERS_DIR=$PEERS_DIR
 
 ALL_PEERS="storescp storescp-null dcmqrscp orthanc orthanc-pg custom:pacs-embedded custom:pacs-cluster custom:pacs-null"
 QUICK_PEERS="storescp storescp-null orthanc custom:pacs-embedded custom:pacs-cluster custom:pacs-null"
-PROFILES="" REPS="" QUICK=0 PEERS="" PORT=11312 BIG_MIB="" VIS_N="" INSTALL=1 BUILD=1 EXTRA=1 OUT=""
+PROFILES="" REPS="" ROUNDS="" QUICK=0 PEERS="" PORT=11312 BIG_MIB="" VIS_N="" INSTALL=1 BUILD=1 EXTRA=1 OUT=""
 usage() { sed -n '2,/^# =====/p' "$0" | sed 's/^# \{0,1\}//; /^=====/d'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --profiles) PROFILES=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --peers) PEERS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
@@ -53,17 +58,16 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if [[ $QUICK == 1 ]]; then
-  PROFILES=${PROFILES:-tiny} REPS=${REPS:-1} PEERS=${PEERS:-$QUICK_PEERS} BIG_MIB=${BIG_MIB:-64} VIS_N=${VIS_N:-10}
+  PROFILES=${PROFILES:-tiny} REPS=${REPS:-1} ROUNDS=${ROUNDS:-1} PEERS=${PEERS:-$QUICK_PEERS} BIG_MIB=${BIG_MIB:-64} VIS_N=${VIS_N:-10}
   BENCH_OPTS=(-n 3 -m 2)
 else
-  PROFILES=${PROFILES:-small medium} REPS=${REPS:-3} PEERS=${PEERS:-$ALL_PEERS} BIG_MIB=${BIG_MIB:-1024} VIS_N=${VIS_N:-100}
+  PROFILES=${PROFILES:-small medium} REPS=${REPS:-1} ROUNDS=${ROUNDS:-3} PEERS=${PEERS:-$ALL_PEERS} BIG_MIB=${BIG_MIB:-1024} VIS_N=${VIS_N:-100}
   BENCH_OPTS=()
 fi
 PROFILES=${PROFILES//,/ } PEERS=${PEERS//,/ }
 DATA_ROOT=${DATA_ROOT:-/tmp/peers/data}
 OUT=${OUT:-/tmp/peers/results/bench-$(date -u +%Y%m%d-%H%M%S)}
-export BENCH_OUT=$OUT TCP_NODELAY=${TCP_NODELAY:-1} MAX_PDU=${MAX_PDU:-16384}
-RESULTS=$OUT/results.tsv
+export TCP_NODELAY=${TCP_NODELAY:-1} MAX_PDU=${MAX_PDU:-16384}
 mkdir -p "$OUT/extra"
 log() { echo "run.sh: $*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -114,10 +118,10 @@ done
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   dpkg-query -W -f='${Package} ${Version}\n' dcmtk orthanc orthanc-postgresql postgresql libgdcm-tools nats-server 2>/dev/null || true
   echo "node $(node --version), PACS $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
-  echo "TCP_NODELAY=$TCP_NODELAY MAX_PDU=$MAX_PDU port=$PORT reps=$REPS quick=$QUICK"
+  echo "TCP_NODELAY=$TCP_NODELAY MAX_PDU=$MAX_PDU port=$PORT rounds=$ROUNDS reps=$REPS quick=$QUICK"
   echo "peers: $PEERS"; echo "datasets: $PROFILES"; echo "bench options: -s $REPS ${BENCH_OPTS[*]}"
 } > "$OUT/env.txt"
-printf 'dataset\tpeer\tload1_before\tload1_after\tseconds\n' > "$OUT/load.tsv"
+printf 'round\tdataset\tpeer\tload1_before\tload1_after\tseconds\n' > "$OUT/load.tsv"
 
 # ---- 4. which Q/R services our peers answer (a C-FIND/C-MOVE/C-GET probe) -------------
 declare -A CAPS=([pacs-null]=store)
@@ -128,30 +132,38 @@ for label in pacs-embedded pacs-cluster; do
   echo "$label: ${CAPS[$label]}" | tee -a "$OUT/caps.txt" >&2
 done
 
-# ---- 5. the harness, every peer on every dataset ----------------------------------
+# ---- 5. the harness, every peer on every dataset, round after round ---------------------
+# Each round writes its own results.tsv and index-tail.tsv (count.sh) under round-N/. The
+# RSS sampler runs in the first round only: peaks do not need repeating.
 T0=$SECONDS
-for ds in $PROFILES; do
-  for p in $PEERS; do
-    peer=${p%%:*} label=${p#*:}
-    env=()
-    sampler=""
-    if [[ $peer == custom ]]; then
-      env=(PEER_CMD="exec $HERE/peer.sh $label" PEER_COUNT_CMD="$HERE/count.sh" PEER_CAPS="${CAPS[$label]:-store}"
-           BENCH_LABEL="$label" BENCH_DATASET_DIR="$DATA_ROOT/$ds")
-      external=(); [[ $label == pacs-cluster ]] && external=(--external postgres,nats-server)
-      "${TSX[@]}" bench/measure-extra.ts sample --run-dir "/tmp/peers/run/$label-$ds" --out "$OUT/extra/rss-$label-$ds.json" "${external[@]}" &
-      sampler=$!
-    fi
-    l0=$(load1) t0=$SECONDS
-    log "== $label on $ds (load $l0)"
-    env "${env[@]}" "$PEERS_DIR/bench.sh" -r "$RESULTS" -l "$label" -p "$PORT" -s "$REPS" "${BENCH_OPTS[@]}" "$peer" "$DATA_ROOT/$ds" \
-      || log "bench of $label on $ds failed (rc=$?)"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$ds" "$label" "$l0" "$(load1)" "$((SECONDS - t0))" >> "$OUT/load.tsv"
-    if [[ -n $sampler ]]; then kill -TERM "$sampler" 2>/dev/null || true; wait "$sampler" || true; fi
+for ((round = 1; round <= ROUNDS; round++)); do
+  export BENCH_OUT=$OUT/round-$round
+  mkdir -p "$BENCH_OUT"
+  for ds in $PROFILES; do
+    for p in $PEERS; do
+      peer=${p%%:*} label=${p#*:}
+      env=()
+      sampler=""
+      if [[ $peer == custom ]]; then
+        env=(PEER_CMD="exec $HERE/peer.sh $label" PEER_COUNT_CMD="$HERE/count.sh" PEER_CAPS="${CAPS[$label]:-store}"
+             BENCH_LABEL="$label" BENCH_DATASET_DIR="$DATA_ROOT/$ds")
+        external=(); [[ $label == pacs-cluster ]] && external=(--external postgres,nats-server)
+        if ((round == 1)); then
+          "${TSX[@]}" bench/measure-extra.ts sample --run-dir "/tmp/peers/run/$label-$ds" --out "$OUT/extra/rss-$label-$ds.json" "${external[@]}" &
+          sampler=$!
+        fi
+      fi
+      l0=$(load1) t0=$SECONDS
+      log "== round $round/$ROUNDS: $label on $ds (load $l0)"
+      env "${env[@]}" "$PEERS_DIR/bench.sh" -r "$BENCH_OUT/results.tsv" -l "$label" -p "$PORT" -s "$REPS" "${BENCH_OPTS[@]}" "$peer" "$DATA_ROOT/$ds" \
+        || log "bench of $label on $ds failed (rc=$?)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$ds" "$label" "$l0" "$(load1)" "$((SECONDS - t0))" >> "$OUT/load.tsv"
+      if [[ -n $sampler ]]; then kill -TERM "$sampler" 2>/dev/null || true; wait "$sampler" || true; fi
+    done
   done
 done
 log "harness runs took $((SECONDS - T0)) s"
-"$PEERS_DIR/report.sh" "$RESULTS" > "$OUT/harness.md"
+for ((round = 1; round <= ROUNDS; round++)); do "$PEERS_DIR/report.sh" "$OUT/round-$round/results.tsv" > "$OUT/round-$round/harness.md"; done
 
 # ---- 6. extra measurements ------------------------------------------------------------
 if [[ $EXTRA == 1 ]]; then
