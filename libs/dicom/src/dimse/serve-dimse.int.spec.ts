@@ -188,6 +188,32 @@ describe('C-STORE SCP', () => {
     await a.release();
   });
 
+  test('a response leaves as soon as it is built, not after the promise callbacks queued ahead of the tick end', async () => {
+    let serverWrites = 0;
+    let writesWhenQueuedWorkEnded = -1;
+    const { port, accepted } = await startServer({ store: async ({ dataSet }) => {
+      for await (const chunk of dataSet) void chunk;
+      // Work the handler's outcome woke elsewhere (embedded mode: the indexer, on the same thread).
+      let chain = Promise.resolve();
+      for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
+      void chain.then(() => (writesWhenQueuedWorkEnded = serverWrites));
+      return { status: 0 };
+    } });
+    const a = await open(port);
+    assert.equal((await echo(a)).status, 0);
+    const socket = accepted[0]!.transport as unknown as { _writev: (...args: unknown[]) => void; _write: (...args: unknown[]) => void };
+    for (const name of ['_writev', '_write'] as const) {
+      const original = socket[name].bind(socket);
+      socket[name] = (...args: unknown[]) => {
+        serverWrites++;
+        original(...args);
+      };
+    }
+    assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.13', transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(1000, 5) })).status, 0);
+    assert.equal(writesWhenQueuedWorkEnded, 1, 'the C-STORE-RSP was written before the queued callbacks had run');
+    await a.release();
+  });
+
   test('A-RELEASE waits for a store still in its handler; the C-STORE-RSP comes first', async () => {
     let finish!: () => void;
     const { port } = await startServer({ store: () => new Promise((resolve) => (finish = () => resolve({ status: 0 }))) });

@@ -503,9 +503,9 @@ export class Association extends EventEmitter<AssociationEvents> {
   }
 
   /**
-   * Writes what sendPdv corked so far now rather than at the end of the tick. For a request the
-   * peer must answer before the next one may go (a C-STORE sub-operation under a window of one),
-   * the end of the tick comes only after every promise chain the last response woke has run.
+   * Writes what sendPdv corked so far now rather than at the end of the tick, which comes only
+   * after every promise callback queued ahead has run: for a whole DIMSE message the peer waits
+   * on (DimseChannel.send).
    */
   flushWrites(): void {
     if (!this.corked) return;
