@@ -70,6 +70,39 @@ const open = (port: number, userInformation?: UserInformationItem[]): Promise<As
 
 const contextId = (a: Association, sop: string): number => [...a.negotiated!.contexts.values()].find((c) => c.abstractSyntax === sop)!.id;
 
+/**
+ * Counts the writes that reach an association's socket writer (one writev when corked: PS3.8
+ * P-DATA-TF PDUs back to back); reset() returns the count so far and starts again.
+ */
+function countSocketWrites(a: Association): { readonly count: number; reset(): number } {
+  const socket = a.transport as unknown as { _writev: (...args: unknown[]) => void; _write: (...args: unknown[]) => void };
+  let count = 0;
+  for (const name of ['_writev', '_write'] as const) {
+    const original = socket[name].bind(socket);
+    socket[name] = (...args: unknown[]) => {
+      count++;
+      original(...args);
+    };
+  }
+  return {
+    get count() {
+      return count;
+    },
+    reset() {
+      const n = count;
+      count = 0;
+      return n;
+    },
+  };
+}
+
+/** Reads `value` after 50 promise callbacks queued now have run: before the end of the tick. */
+function afterQueuedCallbacks<T>(value: () => T): Promise<T> {
+  let chain = Promise.resolve();
+  for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
+  return chain.then(value);
+}
+
 /** Commands the client receives, decoded, for raw-protocol tests. */
 function recordCommands(a: Association): DimseMessage[] {
   const seen: DimseMessage[] = [];
@@ -160,57 +193,36 @@ describe('C-STORE SCP', () => {
       return { status: 0 };
     } });
     const a = await open(port);
-    // Count the writes that reach the socket's own writer (one writev when corked, PS3.8 P-DATA-TF PDUs back to back).
-    const socket = a.transport as unknown as { _writev: (...args: unknown[]) => void; _write: (...args: unknown[]) => void };
-    let writes = 0;
-    for (const name of ['_writev', '_write'] as const) {
-      const original = socket[name].bind(socket);
-      socket[name] = (...args: unknown[]) => {
-        writes++;
-        original(...args);
-      };
-    }
+    const writes = countSocketWrites(a);
     assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.10', transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(40_000, 1) })).status, 0);
-    assert.equal(writes, 1, 'command and data set PDUs in one write');
-    writes = 0;
+    assert.equal(writes.reset(), 1, 'command and data set PDUs in one write');
     const chunks = [Buffer.alloc(64 * 1024, 2), Buffer.alloc(64 * 1024, 3)];
     assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.11', transferSyntaxUid: EXPLICIT, dataSet: Readable.from(chunks, { objectMode: false }) })).status, 0);
-    assert.ok(writes <= 1 + chunks.length, `${writes} writes for a command and two chunks of four PDUs each`);
+    const streamed = writes.reset();
+    assert.ok(streamed <= 1 + chunks.length, `${streamed} writes for a command and two chunks of four PDUs each`);
     // A request in memory leaves as soon as it is built: the peer's answer (and the next
     // sub-operation of a C-MOVE) waits on it, not on every promise queued ahead of the tick's end.
-    writes = 0;
     const pending = store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.12', transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(40_000, 4) });
-    let chain = Promise.resolve();
-    for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
-    const writesBeforeTickEnd = await chain.then(() => writes);
+    const writesBeforeTickEnd = await afterQueuedCallbacks(() => writes.count);
     assert.equal(writesBeforeTickEnd, 1, 'written while other promises were still running');
     assert.equal((await pending).status, 0);
     await a.release();
   });
 
   test('a response leaves as soon as it is built, not after the promise callbacks queued ahead of the tick end', async () => {
-    let serverWrites = 0;
-    let writesWhenQueuedWorkEnded = -1;
+    const server: { writes?: { count: number } } = {};
+    let writesWhenQueuedWorkEnded: Promise<number> | undefined;
     const { port, accepted } = await startServer({ store: async ({ dataSet }) => {
       for await (const chunk of dataSet) void chunk;
       // Work the handler's outcome woke elsewhere (embedded mode: the indexer, on the same thread).
-      let chain = Promise.resolve();
-      for (let i = 0; i < 50; i++) chain = chain.then(() => undefined);
-      void chain.then(() => (writesWhenQueuedWorkEnded = serverWrites));
+      writesWhenQueuedWorkEnded = afterQueuedCallbacks(() => server.writes?.count ?? -1);
       return { status: 0 };
     } });
     const a = await open(port);
     assert.equal((await echo(a)).status, 0);
-    const socket = accepted[0]!.transport as unknown as { _writev: (...args: unknown[]) => void; _write: (...args: unknown[]) => void };
-    for (const name of ['_writev', '_write'] as const) {
-      const original = socket[name].bind(socket);
-      socket[name] = (...args: unknown[]) => {
-        serverWrites++;
-        original(...args);
-      };
-    }
+    server.writes = countSocketWrites(accepted[0]!);
     assert.equal((await store(a, { sopClassUid: CT, sopInstanceUid: '1.2.3.13', transferSyntaxUid: EXPLICIT, dataSet: Buffer.alloc(1000, 5) })).status, 0);
-    assert.equal(writesWhenQueuedWorkEnded, 1, 'the C-STORE-RSP was written before the queued callbacks had run');
+    assert.equal(await writesWhenQueuedWorkEnded, 1, 'the C-STORE-RSP was written before the queued callbacks had run');
     await a.release();
   });
 
