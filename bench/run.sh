@@ -13,7 +13,7 @@
 #                     spread over the rounds, so that a slow spell of the shared host weighs on
 #                     every peer alike instead of on whichever peer it happened to meet
 #   --reps N          runs of each C-STORE test within a round, each on a wiped peer (default 1)
-#   --quick           smoke run: tiny dataset, 1 rep, fewer peers, 64 MiB "large" instance
+#   --quick           smoke run: tiny dataset, 1 round, fewer peers, 64 MiB "large" instance
 #   --peers "..."     peers, harness syntax (custom:NAME for ours); default: all eight
 #   --port N          DICOM port of the peer under test (default 11312; HTTP = port+1000)
 #   --big-mib N       size of the single large instance (power of two, default 1024)
