@@ -146,7 +146,7 @@ export class FilesystemObjectStore implements ObjectStore {
   async get(key: string, range?: ByteRange): Promise<Readable> {
     assertValidObjectKey(key);
     const wanted = resolveByteRange(key, range);
-    const handle = await this.openObject(key);
+    const handle = await this.openObject(key, (path) => open(path, 'r'));
     try {
       if (!wanted) {
         const whole = await this.readWhole(handle);
@@ -180,14 +180,7 @@ export class FilesystemObjectStore implements ObjectStore {
    */
   async borrow(key: string): Promise<BorrowedBytes | Readable> {
     assertValidObjectKey(key);
-    await this.prepareAreas();
-    const path = this.dataPath(key);
-    let fd: number;
-    try {
-      fd = await openFd(path, 'r');
-    } catch (error) {
-      throw this.readError(key, error);
-    }
+    const fd = await this.openObject(key, (path) => openFd(path, 'r'));
     const buffer = this.lentBuffers.take();
     try {
       // A read of a regular file comes back short only at its end (as readWhole relies on too).
@@ -198,7 +191,7 @@ export class FilesystemObjectStore implements ObjectStore {
       }
       this.lentBuffers.give(buffer);
       // The stream owns the descriptor from here (autoClose: at its end, error or destroy).
-      return withTypedErrors(createReadStream(path, { fd, highWaterMark: STREAM_READ }), (error) => mapFsError(this.describe(), error, key));
+      return withTypedErrors(createReadStream(this.dataPath(key), { fd, highWaterMark: STREAM_READ }), (error) => mapFsError(this.describe(), error, key));
     } catch (error) {
       this.lentBuffers.give(buffer);
       this.closeReadOnly(fd, key);
@@ -215,10 +208,11 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
-  private async openObject(key: string): Promise<FileHandle> {
+  /** Opens an object's file with `opener` (a FileHandle, or a plain descriptor for borrow). */
+  private async openObject<T>(key: string, opener: (path: string) => Promise<T>): Promise<T> {
     await this.prepareAreas();
     try {
-      return await open(this.dataPath(key), 'r');
+      return await opener(this.dataPath(key));
     } catch (error) {
       throw this.readError(key, error);
     }
