@@ -149,7 +149,7 @@ for (const ds of datasets) {
       const perRound = (cellRounds.get(key(ds, peer, test)) ?? []).flatMap((row, i) => {
         if (!row) return [];
         const t = tails[i]!.filter((x) => x['dataset'] === ds && x['peer'] === peer);
-        const reps = num(rounds[i]!.rows.find((x) => x['dataset'] === ds && x['peer'] === peer && x['test'] === xn)?.['reps']) ?? 0;
+        const reps = num(cellRounds.get(key(ds, peer, xn))?.[i]?.['reps']) ?? 0;
         const mine = test === xn ? t.slice(0, reps) : t.slice(reps);
         const n = num(row['expected']) ?? 0;
         const mean = (k: string): number | null => (mine.length ? mine.reduce((s, x) => s + (num(x[k]) ?? 0), 0) / mine.length : null);
