@@ -86,6 +86,7 @@ export class Infrastructure {
           : new FilesystemObjectStore({ root: storage.filesystem.root, logger: log });
       await instance.ping();
       this.logger.info({ store: instance.describe() }, 'object store ready');
+      this.shutdown.onShutdown('storage', () => instance.close());
       this.health.addReadinessCheck('storage', () => instance.ping());
       return instance;
     })();

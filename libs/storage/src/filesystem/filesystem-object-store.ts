@@ -23,6 +23,7 @@ import { withTypedErrors } from '../typed-read-stream';
 import { coalesced, fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeAllFully } from './durable-fs';
 import { errnoOf, isMissingPath, isNoObject, mapFsError } from './fs-errors';
 import { encodeObjectRecord, readObjectRecord } from './object-record';
+import { SpareTempFiles, type TempFile } from './spare-temp-files';
 import { walkSorted } from './sorted-walk';
 
 /** Bytes gathered before one writev: a few syscalls per object instead of one per 16 KiB fragment. */
@@ -54,6 +55,10 @@ export interface FilesystemObjectStoreOptions {
 }
 
 const TEMP_AREA = '.tmp';
+/** Temp files kept open ahead of puts (about the associations storing at once). */
+const SPARE_TEMP_FILES = 4;
+/** Far below the age at which the reconciler takes a temp file for an abandoned upload (1 h). */
+const SPARE_TEMP_FILE_MAX_AGE_MS = 60_000;
 const RECORD_AREA = '.meta';
 
 /** The key names a directory or runs through a file: possible here, never on S3. */
@@ -76,6 +81,12 @@ export class FilesystemObjectStore implements ObjectStore {
   private readonly firstReadBuffers = new BufferPool(FIRST_READ, MAX_SPARE_READ_BUFFERS);
   private readonly lentBuffers = lentBufferPool();
   private areasReady: Promise<void> | undefined;
+  private readonly spareTempFiles = new SpareTempFiles({
+    open: () => this.openTempFile(),
+    discard: (file) => this.discardTempFile(file),
+    max: SPARE_TEMP_FILES,
+    maxAgeMs: SPARE_TEMP_FILE_MAX_AGE_MS,
+  });
 
   constructor(options: FilesystemObjectStoreOptions) {
     this.root = resolve(options.root);
@@ -91,17 +102,12 @@ export class FilesystemObjectStore implements ObjectStore {
   async put(key: string, source: Readable, options?: PutObjectOptions): Promise<PutObjectResult> {
     assertValidObjectKey(key);
     const valid = validatePutOptions(key, options);
-    const id = randomUUID();
-    const tempData = join(this.tempDir, `${id}.data`);
-    const tempRecord = join(this.tempDir, `${id}.meta`);
+    let file: TempFile | undefined;
     let handle: FileHandle | undefined;
     try {
-      await this.prepareAreas();
-      handle = await open(tempData, 'wx', 0o644);
+      file = await this.spareTempFiles.take();
+      handle = file.handle;
       const sink = handle;
-      // The file's identity (inode) for the record, asked while the data is written.
-      const identity = handle.stat({ bigint: true });
-      identity.catch(() => undefined);
       const digest = new ByteDigest(key, valid.size);
       try {
         for await (const batch of coalesced(digested(source, digest), WRITE_BATCH_BYTES)) {
@@ -113,12 +119,13 @@ export class FilesystemObjectStore implements ObjectStore {
         throw asPutFailure(key, error);
       }
       const { size, sha256 } = digest.result();
-      const { ino } = await identity;
+      const ino = await file.ino;
       // The record is a cache of what can be recomputed from the data (digest) or defaulted
       // (tier metadata): it is not fsynced, and is written and put in place while the data is
       // fsynced. After a crash a lost or stale record reads as "digest unknown" (identity
       // check). The data costs two fsyncs: file, then directory.
       const record = encodeObjectRecord({ v: 1, ino: ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata });
+      const tempRecord = this.tempRecordPath(file);
       await Promise.all([
         handle.sync(),
         writeFile(tempRecord, record, { flag: 'wx', mode: 0o644 }).then(() => renameIntoPlace(tempRecord, this.recordPath(key), { durable: false })),
@@ -128,19 +135,41 @@ export class FilesystemObjectStore implements ObjectStore {
       const synced = handle;
       handle = undefined;
       synced.close().catch((error: unknown) => this.logger.warn({ key, err: error }, 'could not close a stored object file'));
-      await renameIntoPlace(tempData, this.dataPath(key));
+      await renameIntoPlace(file.path, this.dataPath(key));
+      // Off this put's path: the next one finds its temp file open.
+      this.spareTempFiles.refill();
       this.logger.debug({ key, size, sha256 }, 'object stored');
       return { key, size, sha256 };
     } catch (error) {
       source.destroy();
       await handle?.close().catch(() => undefined);
-      await Promise.all([unlink(tempData).catch(() => undefined), unlink(tempRecord).catch(() => undefined)]);
+      if (file) await Promise.all([unlink(file.path).catch(() => undefined), unlink(this.tempRecordPath(file)).catch(() => undefined)]);
       if (error instanceof ObjectStoreError) throw error;
       if (isKeyConflict(error)) {
         throw new InvalidObjectKeyError(key, 'collides with an existing object or key prefix in the filesystem store');
       }
       throw mapFsError(this.describe(), error, key);
     }
+  }
+
+  /** A new temp file for a put: created exclusively in the temp area, its inode asked at once. */
+  private async openTempFile(): Promise<TempFile> {
+    await this.prepareAreas();
+    const id = randomUUID();
+    const path = join(this.tempDir, `${id}.data`);
+    const handle = await open(path, 'wx', 0o644);
+    const ino = handle.stat({ bigint: true }).then((stats) => stats.ino);
+    ino.catch(() => undefined);
+    return { id, path, handle, ino, openedAt: Date.now() };
+  }
+
+  private async discardTempFile(file: TempFile): Promise<void> {
+    await file.handle.close().catch(() => undefined);
+    await unlink(file.path).catch(() => undefined);
+  }
+
+  private tempRecordPath(file: TempFile): string {
+    return join(this.tempDir, `${file.id}.meta`);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
@@ -317,8 +346,9 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
+  /** Removes the spare temp files; reads and puts open and close their own handles. */
   async close(): Promise<void> {
-    // No pooled resources: every operation opens and closes its own handles.
+    await this.spareTempFiles.close();
   }
 
   /**
@@ -337,6 +367,7 @@ export class FilesystemObjectStore implements ObjectStore {
     let removed = 0;
     for (const name of names) {
       const path = join(this.tempDir, name);
+      if (this.spareTempFiles.holds(path)) continue;
       try {
         const stats = await lstat(path);
         if (stats.mtimeMs > cutoff) continue;

@@ -23,6 +23,17 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Descriptors of this process open on files under `root` (Linux /proc). */
+function openUnder(root: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
 async function keysOf(store: FilesystemObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   for await (const entry of store.list(prefix)) keys.push(entry.key);
@@ -53,20 +64,14 @@ describe('FilesystemObjectStore', () => {
   });
 
   test('borrow closes every descriptor it opens: lent, streamed to the end, a stream given up early, an absent key', async () => {
-    // Descriptors of this process open on files under the store's root (Linux /proc).
-    const openUnderRoot = (): number => readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
-      } catch {
-        return false;
-      }
-    }).length;
+    const openUnderRoot = (): number => openUnder(root);
     const settled = async (): Promise<number> => {
       for (let i = 0; i < 200 && openUnderRoot() > 0; i++) await new Promise((r) => setTimeout(r, 10));
       return openUnderRoot();
     };
     await store.put('fds/small', sourceOf(Buffer.alloc(1000, 1)));
     await store.put('fds/large', sourceOf(Buffer.alloc(LENT_BUFFER_SIZE + 10, 2)));
+    await store.close(); // its spare temp files are descriptors under the root too
     for (let i = 0; i < 20; i++) {
       const lent = await store.borrow('fds/small');
       assert.ok(!(lent instanceof Readable));
@@ -102,6 +107,7 @@ describe('FilesystemObjectStore', () => {
 
     assert.equal(await store.head(key), null);
     assert.deepEqual(await keysOf(store, 'killed/'), []);
+    await store.close();
     const leftovers = await readdir(join(root, '.tmp'));
     assert.equal(leftovers.length, 1, 'the interrupted write is a temp file');
     assert.equal(await store.removeAbandonedUploads(0), 1);
@@ -113,6 +119,7 @@ describe('FilesystemObjectStore', () => {
     const fresh = join(root, '.tmp', 'fresh.data');
     await writeFile(old, 'x');
     await writeFile(fresh, 'y');
+    await store.close();
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     await utimes(old, twoHoursAgo, twoHoursAgo);
     assert.equal(await store.removeAbandonedUploads(3600_000), 1);
@@ -167,11 +174,64 @@ describe('FilesystemObjectStore', () => {
     assert.deepEqual(head?.metadata, {});
   });
 
+  test('after a put, the next ones write into temp files opened ahead; close() removes them and puts go on without', async () => {
+    const base = await newRoot();
+    const spared = new FilesystemObjectStore({ root: base });
+    const tempFiles = () => readdir(join(base, '.tmp'));
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    try {
+      await spared.put('spare/1', sourceOf(Buffer.from('first')));
+      await until(async () => (await tempFiles()).length === 4);
+      const ahead = await tempFiles();
+      assert.equal(ahead.length, 4, 'four temp files opened ahead');
+      assert.ok(ahead.every((name) => name.endsWith('.data')));
+      const bytes = Buffer.alloc(300_000, 7);
+      await spared.put('spare/2', sourceOf(bytes.subarray(0, 100_000), bytes.subarray(100_000)));
+      assert.deepEqual(await readFile(join(base, 'spare/2')), bytes);
+      assert.equal((await spared.head('spare/2'))?.sha256, sha256Of(bytes));
+      const after = await tempFiles();
+      assert.ok(ahead.some((name) => !after.includes(name)), 'the put wrote into a file opened ahead');
+      assert.ok(after.length <= 4);
+      // The sweep of abandoned uploads leaves the spares this store holds.
+      assert.equal(await spared.removeAbandonedUploads(0), 0);
+      await spared.close();
+      assert.deepEqual(await tempFiles(), []);
+      assert.equal(openUnder(base), 0, 'no spare descriptor left open');
+      await spared.put('spare/3', sourceOf(Buffer.from('after close')));
+      assert.equal((await readFile(join(base, 'spare/3'))).toString(), 'after close');
+      assert.deepEqual(await tempFiles(), [], 'a closed store opens no spares');
+    } finally {
+      await spared.close();
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+
+  test('a put that fails removes its temp file, spare or not', async () => {
+    const base = await newRoot();
+    const failing = new FilesystemObjectStore({ root: base });
+    try {
+      await failing.put('f/ok', sourceOf(Buffer.from('ok')));
+      await failing.close();
+      const broken = new Readable({ read() { this.destroy(new Error('peer went away')); } });
+      const fresh = new FilesystemObjectStore({ root: base });
+      await fresh.put('f/ok2', sourceOf(Buffer.from('ok')));
+      await assert.rejects(fresh.put('f/broken', broken), /peer went away/);
+      await fresh.close();
+      assert.deepEqual(await readdir(join(base, '.tmp')), []);
+      assert.equal(await fresh.head('f/broken'), null);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+
   test('a key that would turn an object into a directory (or back) is rejected', async () => {
     await store.put('conflict/x', sourceOf(Buffer.from('x')));
     await assert.rejects(store.put('conflict/x/y', sourceOf(Buffer.from('y'))), InvalidObjectKeyError);
     await assert.rejects(store.put('conflict', sourceOf(Buffer.from('z'))), InvalidObjectKeyError);
     assert.equal(await store.head('conflict'), null);
+    await store.close();
     assert.deepEqual(await readdir(join(root, '.tmp')), []);
   });
 

@@ -1,0 +1,78 @@
+// Temp files opened ahead of the puts that will write them. Creating a file is a journalled
+// metadata operation and a round trip to libuv's thread pool; on the path of a put it sits
+// between the last byte received and the C-STORE-RSP. A spare is opened after a put completes,
+// while the peer sends its next object, so the next put starts writing at once.
+import type { FileHandle } from 'node:fs/promises';
+
+export interface TempFile {
+  /** Names the temp files of one put: `<id>.data` (this file) and `<id>.meta` (its record). */
+  readonly id: string;
+  readonly path: string;
+  readonly handle: FileHandle;
+  /** The file's inode number, its identity in the object record (asked while the data is written). */
+  readonly ino: Promise<bigint>;
+  /** When it was created, on the clock of `now`. */
+  readonly openedAt: number;
+}
+
+export interface SpareTempFilesOptions {
+  /** Creates and opens a new temp file. */
+  open(): Promise<TempFile>;
+  /** Closes and removes a temp file nobody will write; must not throw. */
+  discard(file: TempFile): Promise<void>;
+  /** Spares kept at most: about the number of puts running at once. */
+  max: number;
+  /**
+   * A spare older than this is discarded instead of used, so an idle store never holds a temp
+   * file that a sweep of abandoned uploads (by age, across processes) could take for a leftover.
+   */
+  maxAgeMs: number;
+  now?: () => number;
+}
+
+export class SpareTempFiles {
+  private readonly spares: TempFile[] = [];
+  /** Opens under way, each settling once its file is kept or discarded. */
+  private readonly opening = new Set<Promise<void>>();
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SpareTempFilesOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A spare young enough, else a file opened now (whose failure is the caller's error). */
+  async take(): Promise<TempFile> {
+    for (let spare = this.spares.pop(); spare !== undefined; spare = this.spares.pop()) {
+      if (this.now() - spare.openedAt <= this.options.maxAgeMs) return spare;
+      void this.options.discard(spare);
+    }
+    return this.options.open();
+  }
+
+  /**
+   * Opens spares up to the maximum without waiting for them. A failure is dropped: the next
+   * take() opens its own file and reports the cause.
+   */
+  refill(): void {
+    while (!this.closed && this.spares.length + this.opening.size < this.options.max) {
+      const opened: Promise<void> = this.options.open().then(
+        (file) => (this.closed ? this.options.discard(file) : void this.spares.push(file)),
+        () => undefined,
+      );
+      this.opening.add(opened);
+      void opened.then(() => this.opening.delete(opened));
+    }
+  }
+
+  /** True for the path of a spare held now (a sweep of leftovers must not remove it). */
+  holds(path: string): boolean {
+    return this.spares.some((spare) => spare.path === path);
+  }
+
+  /** Discards every spare, including those still opening. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.spares.splice(0).map((spare) => this.options.discard(spare)), ...this.opening]);
+  }
+}
