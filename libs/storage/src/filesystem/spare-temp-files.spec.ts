@@ -32,6 +32,7 @@ describe('SpareTempFiles', () => {
     const { spares, state, settle } = fakeFiles({ max: 2 });
     assert.equal((await spares.take()).id, 'f0');
     spares.refill();
+    spares.refill();
     await settle();
     assert.deepEqual(state.opened, ['f0', 'f1', 'f2']);
     const taken = [(await spares.take()).id, (await spares.take()).id].sort();
@@ -39,12 +40,15 @@ describe('SpareTempFiles', () => {
     assert.equal((await spares.take()).id, 'f3', 'spares used up: a new file');
   });
 
-  test('refill() opens up to the maximum, counting the opens still under way', async () => {
+  test('refill() opens one file per call, up to the maximum counting the opens still under way', async () => {
     const { spares, state, settle } = fakeFiles({ max: 3 });
     spares.refill();
-    spares.refill();
+    assert.equal(state.opened.length, 0, 'the open is under way, not awaited');
     await settle();
+    assert.equal(state.opened.length, 1, 'one per call');
     spares.refill();
+    spares.refill();
+    spares.refill(); // over the maximum: two held or opening already plus one
     await settle();
     assert.equal(state.opened.length, 3);
   });
@@ -80,6 +84,7 @@ describe('SpareTempFiles', () => {
 
   test('close() discards the spares and those still opening; refill() does nothing afterwards', async () => {
     const { spares, state, settle } = fakeFiles({ max: 2 });
+    spares.refill();
     spares.refill();
     await settle();
     const taken = (await spares.take()).id;

@@ -51,18 +51,19 @@ export class SpareTempFiles {
   }
 
   /**
-   * Opens spares up to the maximum without waiting for them. A failure is dropped: the next
-   * take() opens its own file and reports the cause.
+   * Opens one spare, unless the maximum is held or opening, without waiting for it: called once
+   * per completed put, it replaces the file that put took, so the spares grow to the number of
+   * puts running at once and never open in a burst that would queue ahead of their fsyncs. A
+   * failure is dropped: the next take() opens its own file and reports the cause.
    */
   refill(): void {
-    while (!this.closed && this.spares.length + this.opening.size < this.options.max) {
-      const opened: Promise<void> = this.options.open().then(
-        (file) => (this.closed ? this.options.discard(file) : void this.spares.push(file)),
-        () => undefined,
-      );
-      this.opening.add(opened);
-      void opened.then(() => this.opening.delete(opened));
-    }
+    if (this.closed || this.spares.length + this.opening.size >= this.options.max) return;
+    const opened: Promise<void> = this.options.open().then(
+      (file) => (this.closed ? this.options.discard(file) : void this.spares.push(file)),
+      () => undefined,
+    );
+    this.opening.add(opened);
+    void opened.then(() => this.opening.delete(opened));
   }
 
   /** True for the path of a spare held now (a sweep of leftovers must not remove it). */
