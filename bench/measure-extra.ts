@@ -53,6 +53,21 @@ async function sample(args: string[]): Promise<void> {
   writeJson(values.out ?? '/dev/stdout', sampler.stop());
 }
 
+/**
+ * The peer's capabilities once it is fully up. The cluster peer starts its services side by
+ * side: its listener answers C-ECHO before qr-service has subscribed. Both of our peers answer
+ * C-FIND once up, so ask again until it does (a visibility run that probed too early fell back
+ * to polling /api/statistics).
+ */
+async function patientCapabilities(peer: Parameters<typeof probeCapabilities>[0]): Promise<string[]> {
+  let found = await probeCapabilities(peer);
+  for (const until = Date.now() + CAPS_PATIENCE_MS; !found.includes('find') && Date.now() < until; ) {
+    await sleep(1_000);
+    found = await probeCapabilities(peer);
+  }
+  return found;
+}
+
 async function caps(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { label: { type: 'string' }, port: { type: 'string' }, dir: { type: 'string' } } });
   const label = values.label ?? 'pacs-embedded';
@@ -61,14 +76,7 @@ async function caps(args: string[]): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   startPeer(label, port, dir);
   try {
-    // The cluster peer starts its services side by side: its listener answers C-ECHO before
-    // qr-service has subscribed. Both of our peers answer C-FIND once up: ask again until it does.
-    const peer = { port, calledAeTitle: aetOf(label, port, dir), callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET };
-    let found = await probeCapabilities(peer);
-    for (const until = Date.now() + CAPS_PATIENCE_MS; !found.includes('find') && Date.now() < until; ) {
-      await sleep(1_000);
-      found = await probeCapabilities(peer);
-    }
+    const found = await patientCapabilities({ port, calledAeTitle: aetOf(label, port, dir), callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET });
     console.log(found.join(' '));
   } finally {
     stopPeer(label, port, dir);
@@ -159,7 +167,7 @@ async function visibility(args: string[]): Promise<void> {
     try {
       startPeer(label, port, dir);
       const aet = aetOf(label, port, dir);
-      const found = await probeCapabilities({ port, calledAeTitle: aet, callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET });
+      const found = await patientCapabilities({ port, calledAeTitle: aet, callingAeTitle: SCU_AET, moveDestination: MOVE_DEST_AET });
       const result = await measureVisibility({
         port, httpPort: httpPortOf(port), calledAeTitle: aet, callingAeTitle: SCU_AET, files: picked,
         useFind: found.includes('find'), pollIntervalMs: Number(values.poll), timeoutMs: 30_000,
