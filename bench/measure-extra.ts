@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { ensureBigInstance } from './lib/big-instance';
 import { measureDurableWriteFloor, type DurableWriteFloor } from './lib/durable-write-floor';
 import { aetOf, countPeer, isOurs, peerRoots, startPeer, stopPeer } from './lib/peers';
-import { probeCapabilities } from './lib/qr-probe';
+import { probeCapabilities, type Peer } from './lib/qr-probe';
 import { RssSampler, type SamplerSummary } from './lib/rss-sampler';
 import { measureVisibility, type VisibilityResult } from './lib/visibility';
 
@@ -59,7 +59,7 @@ async function sample(args: string[]): Promise<void> {
  * C-FIND once up, so ask again until it does (a visibility run that probed too early fell back
  * to polling /api/statistics).
  */
-async function patientCapabilities(peer: Parameters<typeof probeCapabilities>[0]): Promise<string[]> {
+async function patientCapabilities(peer: Peer): Promise<string[]> {
   let found = await probeCapabilities(peer);
   for (const until = Date.now() + CAPS_PATIENCE_MS; !found.includes('find') && Date.now() < until; ) {
     await sleep(1_000);
