@@ -53,6 +53,27 @@ describe('SpareTempFiles', () => {
     assert.equal(state.opened.length, 3);
   });
 
+  test('take() claims a refill still opening rather than open another; if that open fails, it opens its own', async () => {
+    const { spares, state, settle } = fakeFiles({ max: 1 });
+    spares.refill();
+    assert.equal((await spares.take()).id, 'f0', 'the file of the open under way');
+    assert.deepEqual(state.opened, ['f0']);
+    spares.refill();
+    spares.refill(); // the claimed open no longer counts: one spare opening, the maximum
+    await settle();
+    assert.deepEqual(state.opened, ['f0', 'f1']);
+    await spares.take();
+    state.failing = true;
+    spares.refill();
+    await assert.rejects(spares.take(), /ENOSPC/, 'the failure of its own open, reported');
+    state.failing = false;
+    spares.refill();
+    const claimed = spares.take();
+    await spares.close();
+    assert.equal((await claimed).id, 'f2', 'close() leaves a claimed file to its put');
+    assert.deepEqual(state.discarded, []);
+  });
+
   test('a spare older than maxAgeMs is discarded and a new file opened', async () => {
     const { spares, state, settle, advance } = fakeFiles({ max: 1, maxAgeMs: 1000 });
     spares.refill();

@@ -30,10 +30,16 @@ export interface SpareTempFilesOptions {
   now?: () => number;
 }
 
+/** A refill's open under way; a put that finds no spare claims it rather than open another. */
+interface Opening {
+  claimed: boolean;
+  /** The file for the put that claimed it; undefined once kept as a spare, discarded or failed. */
+  readonly file: Promise<TempFile | undefined>;
+}
+
 export class SpareTempFiles {
   private readonly spares: TempFile[] = [];
-  /** Opens under way, each settling once its file is kept or discarded. */
-  private readonly opening = new Set<Promise<void>>();
+  private readonly opening = new Set<Opening>();
   private closed = false;
   private readonly now: () => number;
 
@@ -41,11 +47,20 @@ export class SpareTempFiles {
     this.now = options.now ?? Date.now;
   }
 
-  /** A spare young enough, else a file opened now (whose failure is the caller's error). */
+  /**
+   * A spare young enough, else the file of a refill still opening (it started earlier than an
+   * open started now would), else a file opened now (whose failure is the caller's error).
+   */
   async take(): Promise<TempFile> {
     for (let spare = this.spares.pop(); spare !== undefined; spare = this.spares.pop()) {
       if (this.now() - spare.openedAt <= this.options.maxAgeMs) return spare;
       void this.options.discard(spare);
+    }
+    const opening = this.unclaimed();
+    if (opening) {
+      opening.claimed = true;
+      const file = await opening.file;
+      if (file) return file;
     }
     return this.options.open();
   }
@@ -57,13 +72,25 @@ export class SpareTempFiles {
    * failure is dropped: the next take() opens its own file and reports the cause.
    */
   refill(): void {
-    if (this.closed || this.spares.length + this.opening.size >= this.options.max) return;
-    const opened: Promise<void> = this.options.open().then(
-      (file) => (this.closed ? this.options.discard(file) : void this.spares.push(file)),
-      () => undefined,
-    );
-    this.opening.add(opened);
-    void opened.then(() => this.opening.delete(opened));
+    const unclaimed = [...this.opening].filter((opening) => !opening.claimed).length;
+    if (this.closed || this.spares.length + unclaimed >= this.options.max) return;
+    const opening: Opening = {
+      claimed: false,
+      file: this.options.open().then(
+        async (file) => {
+          this.opening.delete(opening);
+          if (opening.claimed) return file;
+          if (this.closed) await this.options.discard(file);
+          else this.spares.push(file);
+          return undefined;
+        },
+        () => {
+          this.opening.delete(opening);
+          return undefined;
+        },
+      ),
+    };
+    this.opening.add(opening);
   }
 
   /** True for the path of a spare held now (a sweep of leftovers must not remove it). */
@@ -71,9 +98,14 @@ export class SpareTempFiles {
     return this.spares.some((spare) => spare.path === path);
   }
 
-  /** Discards every spare, including those still opening. */
+  /** Discards every spare, including those still opening that no put has claimed. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.spares.splice(0).map((spare) => this.options.discard(spare)), ...this.opening]);
+    await Promise.all([...this.spares.splice(0).map((spare) => this.options.discard(spare)), ...[...this.opening].map((opening) => opening.file)]);
+  }
+
+  private unclaimed(): Opening | undefined {
+    for (const opening of this.opening) if (!opening.claimed) return opening;
+    return undefined;
   }
 }
