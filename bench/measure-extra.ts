@@ -13,15 +13,19 @@
 //   floor --datasets D1,D2 --dir WORKDIR --n N --out FILE
 //       the disk's share of one acknowledged C-STORE for each dataset's mean instance size:
 //       create+write+fsync+rename+fsync(dir) vs create+write+close (lib/durable-write-floor.ts)
+//   retrieve --datasets D1,D2 --port P --pairs N --compare "ours:reference:move|get ..." --out FILE
+//       C-MOVE / C-GET of one study, our peer and a reference side by side, taking turns in N
+//       pairs (lib/paired-retrieve.ts); default pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get
 //
 // Usage: node --import tsx bench/measure-extra.ts COMMAND [options]
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ensureBigInstance } from './lib/big-instance';
 import { measureDurableWriteFloor, type DurableWriteFloor } from './lib/durable-write-floor';
+import { dicomFilesUnder, measurePairedRetrieve, type PairedRetrieveResult, type RetrieveService } from './lib/paired-retrieve';
 import { aetOf, countPeer, isOurs, peerRoots, startPeer, stopPeer } from './lib/peers';
 import { probeCapabilities, type Peer } from './lib/qr-probe';
 import { RssSampler, type SamplerSummary } from './lib/rss-sampler';
@@ -143,20 +147,10 @@ async function big(args: string[]): Promise<void> {
   writeJson(values.out ?? '/dev/stdout', { bigInstance: { mib, rows: instance.rows, columns: instance.columns, fileBytes: instance.fileBytes, generatedS, peers } });
 }
 
-function dicomFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...dicomFiles(path));
-    else if (e.name.endsWith('.dcm')) out.push(path);
-  }
-  return out.sort();
-}
-
 async function visibility(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { labels: { type: 'string' }, port: { type: 'string' }, dataset: { type: 'string' }, n: { type: 'string', default: '100' }, poll: { type: 'string', default: '10' }, out: { type: 'string' } } });
   const port = Number(values.port);
-  const files = dicomFiles(join(values.dataset ?? '', 'dicom'));
+  const files = dicomFilesUnder(join(values.dataset ?? '', 'dicom'));
   // Spread over the dataset: every k-th file, so several series and studies are involved.
   const n = Math.min(Number(values.n), files.length);
   const picked = Array.from({ length: n }, (_, i) => files[Math.floor((i * files.length) / n)]!);
@@ -190,7 +184,7 @@ async function visibility(args: string[]): Promise<void> {
 
 /** Mean size of the .dcm files under a dataset made by make-dataset.sh. */
 function meanInstanceBytes(dataset: string): number {
-  const sizes = dicomFiles(join(dataset, 'dicom')).map((path) => statSync(path).size);
+  const sizes = dicomFilesUnder(join(dataset, 'dicom')).map((path) => statSync(path).size);
   if (sizes.length === 0) throw new Error(`no .dcm files under ${dataset}/dicom`);
   return Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
 }
@@ -207,7 +201,33 @@ async function floor(args: string[]): Promise<void> {
   writeJson(values.out ?? '/dev/stdout', { durableWriteFloor: { dir, results } });
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { sample, caps, big, visibility, floor };
+async function retrieve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      datasets: { type: 'string' }, port: { type: 'string' }, pairs: { type: 'string', default: '21' },
+      compare: { type: 'string', default: 'pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get' }, out: { type: 'string' },
+    },
+  });
+  const comparisons = list(values.compare).map((c) => {
+    const [ours, reference, service] = c.split(':');
+    if (!ours || !reference || (service !== 'move' && service !== 'get')) throw new Error(`--compare ${c}: expected ours:reference:move|get`);
+    return [ours, reference, service as RetrieveService] as const;
+  });
+  const results: Record<string, PairedRetrieveResult> = {};
+  for (const dataset of list(values.datasets)) {
+    const result = await measurePairedRetrieve({
+      dataset, comparisons, pairs: Number(values.pairs), port: Number(values.port), workRoot: WORK_ROOT, scuAet: SCU_AET,
+      moveDestAet: MOVE_DEST_AET, moveDestPort: Number(process.env['MOVE_DEST_PORT'] ?? 11190), maxPdu: MAX_PDU,
+      log: (line) => console.error(`measure-extra retrieve: ${line}`),
+    });
+    results[result.dataset] = result;
+    console.error(`measure-extra retrieve: ${result.dataset}: ${JSON.stringify(result.comparisons.map((c) => ({ ...c, runs: undefined })))}${result.error ? ` error: ${result.error}` : ''}`);
+  }
+  writeJson(values.out ?? '/dev/stdout', { pairedRetrieve: results });
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = { sample, caps, big, visibility, floor, retrieve };
 const [command, ...rest] = process.argv.slice(2);
 const run = command ? commands[command] : undefined;
 if (!run) {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aggregateRounds, median, num, passed, ratiosPerRound, type Row } from './lib/rounds';
+import type { PairedRetrieveResult } from './lib/paired-retrieve';
 import type { SamplerSummary } from './lib/rss-sampler';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, md: { type: 'string' }, json: { type: 'string' } } });
@@ -94,6 +95,8 @@ interface Ratio {
   met: boolean | null;
   /** ours / reference within each round where both passed: the spread behind `ratio`. */
   perRound: number[];
+  /** In place of per-round ratios, for a measurement made in pairs: how the pairs went. */
+  pairs?: string;
   note?: string;
 }
 const ratios: Ratio[] = [];
@@ -132,6 +135,24 @@ for (const ds of datasets) {
     addRatio(ds, `${ours.slice(5)} C-GET vs orthanc`, [ours, 'get'], ['orthanc', 'get'], 'inst_per_s', 1);
     addRatio(ds, `${ours.slice(5)} C-FIND study p50 vs orthanc-pg (ms, lower is better)`, [ours, 'find-pid'], ['orthanc-pg', 'find-pid'], 'median_ms', 1,
       'target is us at 10^6 indexed instances vs orthanc-pg at 10^4; here both hold this dataset');
+  }
+}
+
+// Retrieve in pairs (measure-extra.ts retrieve): ours and the reference taking turns.
+const paired = (extra['pairedRetrieve'] ?? {}) as Record<string, PairedRetrieveResult>;
+const SERVICE_NAME = { move: 'C-MOVE', get: 'C-GET' } as const;
+const instPerS = (instances: number, ms: number | null): number | null => (ms ? (1000 * instances) / ms : null);
+for (const [ds, result] of Object.entries(paired)) {
+  for (const c of result.comparisons) {
+    const s = c.summary;
+    const oursValue = instPerS(result.studyInstances, s.oursMedianMs);
+    const referenceValue = instPerS(result.studyInstances, s.referenceMedianMs);
+    ratios.push({
+      dataset: ds, what: `${c.ours.slice(5)} ${SERVICE_NAME[c.service]} vs ${c.reference}, in pairs`, ours: `${c.ours} ${c.service} (paired)`, reference: `${c.reference} ${c.service} (paired)`,
+      oursValue, referenceValue, ratio: s.ratio, target: '≥ 1', met: s.ratio === null ? null : s.ratio >= 1, perRound: [],
+      pairs: `ours faster in ${s.oursFaster} of ${s.pairs - s.incomplete} pairs; p10–p90 ${fmt(s.pairRatioP10, 2)}–${fmt(s.pairRatioP90, 2)}`,
+      ...(s.ratio === null ? { note: result.error ?? 'no complete pair' } : {}),
+    });
   }
 }
 
@@ -186,12 +207,12 @@ if (load.length) {
 
 line('## Ratios');
 line();
-line(`ours and reference: medians over ${rounds.length} round${rounds.length === 1 ? '' : 's'}; ratio: of the medians; per round: ours / reference within each round.`);
+line(`ours and reference: medians over ${rounds.length} round${rounds.length === 1 ? '' : 's'}; ratio: of the medians; per round: ours / reference within each round. Rows "in pairs": medians over the pairs of "Retrieve in pairs" below.`);
 line();
 line('| dataset | comparison | ours | reference | ratio | per round | target | met |');
 line('|---|---|---|---|---|---|---|---|');
 for (const r of ratios) {
-  line(`| ${r.dataset} | ${r.what} | ${fmt(r.oursValue)} | ${fmt(r.referenceValue)} | ${r.ratio === null ? 'n/a' : r.ratio.toFixed(2)} | ${r.perRound.map((v) => v.toFixed(2)).join(', ') || '-'} | ${r.target} | ${r.met === null ? `n/a${r.note ? ` (${r.note})` : ''}` : r.met ? 'yes' : 'no'} |`);
+  line(`| ${r.dataset} | ${r.what} | ${fmt(r.oursValue)} | ${fmt(r.referenceValue)} | ${r.ratio === null ? 'n/a' : r.ratio.toFixed(2)} | ${r.pairs ?? (r.perRound.map((v) => v.toFixed(2)).join(', ') || '-')} | ${r.target} | ${r.met === null ? `n/a${r.note ? ` (${r.note})` : ''}` : r.met ? 'yes' : 'no'} |`);
 }
 line();
 
@@ -291,6 +312,27 @@ if (vis) {
   line();
 }
 
+if (Object.keys(paired).length) {
+  line('## Retrieve in pairs');
+  line();
+  line('The move and get cells above come from bench.sh, which runs all of one peer\'s retrieves together, minutes away from the');
+  line('reference\'s: on this shared host a cell moves by about 25% over minutes. Here (measure-extra.ts retrieve) our embedded');
+  line('PACS and the reference run side by side, both loaded with the dataset, and retrieve its first study in turns, the order');
+  line('alternating from pair to pair, after one untimed retrieve each: both sides of a pair meet the same spell of the host.');
+  line('The same DCMTK clients as bench.sh (movescu to a storescp, getscu); a run counts when every instance arrived.');
+  line();
+  line('| dataset | comparison | complete pairs | ours ms (median) | reference ms (median) | ratio (inst/s) | ours faster in | pair ratio p10 / median / p90 |');
+  line('|---|---|---|---|---|---|---|---|');
+  for (const [ds, result] of Object.entries(paired)) {
+    if (result.error) line(`| ${ds} | error: ${result.error} | | | | | | |`);
+    for (const c of result.comparisons) {
+      const x = c.summary;
+      line(`| ${ds} | ${c.ours} ${SERVICE_NAME[c.service]} vs ${c.reference} (${result.studyInstances} instances) | ${x.pairs - x.incomplete}/${x.pairs} | ${fmt(x.oursMedianMs)} | ${fmt(x.referenceMedianMs)} | ${fmt(x.ratio, 2)} | ${x.oursFaster} | ${fmt(x.pairRatioP10, 2)} / ${fmt(x.pairRatioMedian, 2)} / ${fmt(x.pairRatioP90, 2)} |`);
+    }
+  }
+  line();
+}
+
 interface FloorRow { dataset: string; bytes: number; writeOnlyMs: number; durableMs: number; storescpX1Ms: number | null; budgetMs: number | null; floorShareOfBudget: number | null }
 const floorData = extra['durableWriteFloor'] as { dir: string; results: Record<string, { bytes: number; n: number; writeOnlyMsP50: number; durableMsP50: number }> } | undefined;
 const floorRows: FloorRow[] = [];
@@ -338,6 +380,7 @@ const json = {
   bigInstance: big ? { ...big, summary: bigRows } : null,
   visibility: vis ?? null,
   durableWriteFloor: floorData ? { ...floorData, summary: floorRows } : null,
+  pairedRetrieve: Object.keys(paired).length ? paired : null,
   caps: capsText ? capsText.split('\n') : [],
 };
 writeFileSync(values.json ?? join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);

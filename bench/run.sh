@@ -18,6 +18,9 @@
 #   --port N          DICOM port of the peer under test (default 11312; HTTP = port+1000)
 #   --big-mib N       size of the single large instance (power of two, default 1024)
 #   --visibility-n N  instances sent one by one for the store → visible latency (default 100)
+#   --retrieve-pairs N  C-MOVE / C-GET of one study by our embedded PACS and by dcmqrscp / orthanc,
+#                     both running, taking turns N times (default 21): the ratio with the host's
+#                     noise shared by both sides of each pair (measure-extra.ts retrieve)
 #   --no-install      do not apt-get install missing tools
 #   --no-build        do not run npm run build
 #   --no-extra        skip measure-extra.ts (large instance, visibility latency, durable write floor)
@@ -37,7 +40,7 @@ export BENCH_PEERS_DIR=$PEERS_DIR
 
 ALL_PEERS="storescp storescp-null dcmqrscp orthanc orthanc-pg custom:pacs-embedded custom:pacs-cluster custom:pacs-null"
 QUICK_PEERS="storescp storescp-null orthanc custom:pacs-embedded custom:pacs-cluster custom:pacs-null"
-PROFILES="" REPS="" ROUNDS="" QUICK=0 PEERS="" PORT=11312 BIG_MIB="" VIS_N="" INSTALL=1 BUILD=1 EXTRA=1 OUT=""
+PROFILES="" REPS="" ROUNDS="" QUICK=0 PEERS="" PORT=11312 BIG_MIB="" VIS_N="" PAIRS="" INSTALL=1 BUILD=1 EXTRA=1 OUT=""
 usage() { sed -n '2,/^# =====/p' "$0" | sed 's/^# \{0,1\}//; /^=====/d'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -49,6 +52,7 @@ while [[ $# -gt 0 ]]; do
     --port) PORT=$2; shift 2 ;;
     --big-mib) BIG_MIB=$2; shift 2 ;;
     --visibility-n) VIS_N=$2; shift 2 ;;
+    --retrieve-pairs) PAIRS=$2; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
     --no-build) BUILD=0; shift ;;
     --no-extra) EXTRA=0; shift ;;
@@ -58,10 +62,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if [[ $QUICK == 1 ]]; then
-  PROFILES=${PROFILES:-tiny} REPS=${REPS:-1} ROUNDS=${ROUNDS:-1} PEERS=${PEERS:-$QUICK_PEERS} BIG_MIB=${BIG_MIB:-64} VIS_N=${VIS_N:-10}
+  PROFILES=${PROFILES:-tiny} REPS=${REPS:-1} ROUNDS=${ROUNDS:-1} PEERS=${PEERS:-$QUICK_PEERS} BIG_MIB=${BIG_MIB:-64} VIS_N=${VIS_N:-10} PAIRS=${PAIRS:-3}
   BENCH_OPTS=(-n 3 -m 2)
 else
-  PROFILES=${PROFILES:-small medium} REPS=${REPS:-1} ROUNDS=${ROUNDS:-3} PEERS=${PEERS:-$ALL_PEERS} BIG_MIB=${BIG_MIB:-1024} VIS_N=${VIS_N:-100}
+  PROFILES=${PROFILES:-small medium} REPS=${REPS:-1} ROUNDS=${ROUNDS:-3} PEERS=${PEERS:-$ALL_PEERS} BIG_MIB=${BIG_MIB:-1024} VIS_N=${VIS_N:-100} PAIRS=${PAIRS:-21}
   BENCH_OPTS=()
 fi
 PROFILES=${PROFILES//,/ } PEERS=${PEERS//,/ }
@@ -183,6 +187,18 @@ if [[ $EXTRA == 1 ]]; then
     log "== C-STORE → visible latency: ${vis_labels[*]} ($VIS_N instances of $(basename "$vis_ds"))"
     "${TSX[@]}" bench/measure-extra.ts visibility --labels "${vis_labels[*]}" --port "$PORT" --dataset "$vis_ds" \
       --n "$VIS_N" --out "$OUT/extra/visibility.json" || log "visibility measurement failed"
+  fi
+  compare=()
+  if [[ " $PEERS " == *" custom:pacs-embedded "* ]]; then
+    [[ " $PEERS " == *" dcmqrscp "* && " ${CAPS[pacs-embedded]:-} " == *" move "* ]] && compare+=(pacs-embedded:dcmqrscp:move)
+    [[ " $PEERS " == *" orthanc "* && " ${CAPS[pacs-embedded]:-} " == *" get "* ]] && compare+=(pacs-embedded:orthanc:get)
+  fi
+  if ((${#compare[@]})); then
+    retrieve_ds=()
+    for ds in $PROFILES; do retrieve_ds+=("$DATA_ROOT/$ds"); done
+    log "== retrieve in pairs ($PAIRS): ${compare[*]} on ${PROFILES}"
+    "${TSX[@]}" bench/measure-extra.ts retrieve --datasets "${retrieve_ds[*]}" --port "$PORT" --pairs "$PAIRS" \
+      --compare "${compare[*]}" --out "$OUT/extra/retrieve.json" || log "paired retrieve measurement failed"
   fi
   floor_ds=()
   for ds in $PROFILES; do [[ -f $DATA_ROOT/$ds/manifest.env ]] && floor_ds+=("$DATA_ROOT/$ds"); done
