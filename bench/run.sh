@@ -23,7 +23,8 @@
 #                     noise shared by both sides of each pair (measure-extra.ts retrieve)
 #   --no-install      do not apt-get install missing tools
 #   --no-build        do not run npm run build
-#   --no-extra        skip measure-extra.ts (large instance, visibility latency, durable write floor)
+#   --no-extra        skip measure-extra.ts (large instance, visibility latency, retrieve in pairs,
+#                     durable write floor)
 #   --out DIR         raw results (default /tmp/peers/results/bench-<timestamp>)
 # Environment: BENCH_PEERS_DIR (default ../shared/peers, relative to the repository root),
 #   DATA_ROOT (/tmp/peers/data), REGENERATE=1 (fresh datasets), BENCH_PG_URL, BENCH_NATS_URL,
