@@ -18,12 +18,12 @@
 //       pairs (lib/paired-retrieve.ts); default pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get
 //
 // Usage: node --import tsx bench/measure-extra.ts COMMAND [options]
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ensureBigInstance } from './lib/big-instance';
+import { runClient } from './lib/dcmtk-client';
 import { measureDurableWriteFloor, type DurableWriteFloor } from './lib/durable-write-floor';
 import { dicomFilesUnder, measurePairedRetrieve, type PairedRetrieveResult, type RetrieveService } from './lib/paired-retrieve';
 import { aetOf, countPeer, isOurs, peerRoots, startPeer, stopPeer } from './lib/peers';
@@ -88,12 +88,9 @@ async function caps(args: string[]): Promise<void> {
   }
 }
 
-function storescu(port: number, aet: string, file: string): Promise<{ rc: number; wallS: number }> {
-  const t0 = performance.now();
-  return new Promise((r) => {
-    const child = spawn('storescu', ['-aet', SCU_AET, '-aec', aet, '-pdu', MAX_PDU, '127.0.0.1', String(port), file], { stdio: 'ignore', env: { ...process.env, TCP_NODELAY: '1' } });
-    child.once('exit', (code) => r({ rc: code ?? -1, wallS: (performance.now() - t0) / 1000 }));
-  });
+async function storescu(port: number, aet: string, file: string): Promise<{ rc: number; wallS: number }> {
+  const { rc, ms } = await runClient('storescu', ['-aet', SCU_AET, '-aec', aet, '-pdu', MAX_PDU, '127.0.0.1', String(port), file]);
+  return { rc, wallS: ms / 1000 };
 }
 
 interface BigResult {

@@ -4,10 +4,11 @@
 // reference's, and on this shared host a cell moves by ±25% over minutes: as much as the
 // difference between two servers that both wait on the same move destination. Within a pair
 // both sides meet the same spell of the host; over many pairs its noise averages out.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { runClient } from './dcmtk-client';
+import { percentile, readManifest } from './find-latency';
 import { median } from './rounds';
 import { aetOf, countPeer, startPeer, stopPeer } from './peers';
 
@@ -37,13 +38,7 @@ export interface PairedSummary {
   pairRatioP90: number | null;
 }
 
-function quantile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
-}
-
-const round3 = (v: number | null): number | null => (v === null ? null : Number(v.toFixed(3)));
+const round3 = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : Number(v.toFixed(3)));
 
 export function summarisePairs(runs: readonly PairRun[]): PairedSummary {
   const complete = runs.filter((r) => r.oursComplete && r.referenceComplete && r.oursMs > 0 && r.referenceMs > 0);
@@ -57,9 +52,9 @@ export function summarisePairs(runs: readonly PairRun[]): PairedSummary {
     referenceMedianMs: round3(reference),
     ratio: ours !== null && reference !== null ? round3(reference / ours) : null,
     oursFaster: complete.filter((r) => r.oursMs < r.referenceMs).length,
-    pairRatioP10: round3(quantile(pairRatios, 0.1)),
+    pairRatioP10: round3(percentile(pairRatios, 10)),
     pairRatioMedian: round3(median(pairRatios)),
-    pairRatioP90: round3(quantile(pairRatios, 0.9)),
+    pairRatioP90: round3(percentile(pairRatios, 90)),
   };
 }
 
@@ -73,13 +68,7 @@ export interface DatasetStudy {
 }
 
 export function datasetStudy(dataset: string): DatasetStudy {
-  const manifest = Object.fromEntries(
-    readFileSync(join(dataset, 'manifest.env'), 'utf8')
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1]!, m[2]!.replace(/^'(.*)'$/, '$1')]),
-  );
+  const manifest = readManifest(dataset);
   const files = dicomFilesUnder(join(dataset, 'dicom'));
   return {
     name: manifest['DS_NAME'] ?? dataset,
@@ -137,16 +126,6 @@ interface RunningPeer {
   aet: string;
 }
 
-/** Runs a DCMTK client; resolves with its wall time in ms and exit code. */
-function timed(command: string, args: string[]): Promise<{ ms: number; rc: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, TCP_NODELAY: '1' } });
-    child.once('error', () => resolve({ ms: performance.now() - t0, rc: -1 }));
-    child.once('exit', (code) => resolve({ ms: performance.now() - t0, rc: code ?? -1 }));
-  });
-}
-
 const countFiles = (dir: string): number => {
   try {
     return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
@@ -165,7 +144,7 @@ function freshDir(dir: string): void {
 async function loadPeer(peer: RunningPeer, study: DatasetStudy, options: PairedRetrieveOptions, env: Record<string, string>): Promise<void> {
   const list = join(peer.dir, 'files.txt');
   writeFileSync(list, `${study.files.join('\n')}\n`);
-  const loaded = await timed('storescu', ['-R', '-aet', options.scuAet, '-aec', peer.aet, '-pdu', options.maxPdu, '127.0.0.1', String(peer.port), `@${list}`]);
+  const loaded = await runClient('storescu', ['-R', '-aet', options.scuAet, '-aec', peer.aet, '-pdu', options.maxPdu, '127.0.0.1', String(peer.port), `@${list}`]);
   if (loaded.rc !== 0) throw new Error(`${peer.label}: loading the dataset failed (storescu rc ${loaded.rc})`);
   // Our PACS indexes after it acknowledges: wait until the index holds everything.
   for (const until = Date.now() + 120_000; ; ) {
@@ -215,7 +194,7 @@ export async function measurePairedRetrieve(options: PairedRetrieveOptions): Pro
       const outDir = service === 'move' ? join(destDir, 'store') : getDir;
       freshDir(outDir);
       const [command, args] = retrieveArgs(service, peer, study, options, outDir);
-      const run = await timed(command, args);
+      const run = await runClient(command, args);
       return { ms: run.ms, complete: run.rc === 0 && countFiles(outDir) === study.studyInstances };
     };
     // One untimed retrieve from each side first: a server's first retrieve pays one-time costs
