@@ -4,7 +4,8 @@
 # Starts the peer with node --cpu-prof, sends the dataset with storescu (one association, as
 # bench.sh's store-x1, or -j N in parallel), waits until everything is indexed, stops the peer
 # (the profile is written on exit) and prints the top self-time functions with source lines,
-# counting only the samples from the first C-STORE until everything was indexed.
+# counting only the samples from the first C-STORE until everything was indexed, and the CPU
+# time of each thread of the peer's processes over the same interval (bench/thread-cpu.ts).
 #
 # Usage: bench/profile.sh [-l pacs-embedded|pacs-cluster|pacs-null] [-j N] [-p PORT] [-o DIR] DATASET_DIR
 # Output: DIR (default /tmp/peers/profile-<label>-<timestamp>) holds the .cpuprofile files
@@ -38,6 +39,8 @@ find "$DS/dicom" -type f -name '*.dcm' | sort > "$OUTDIR/files.txt"
 split -n "l/$J" -d -a 3 "$OUTDIR/files.txt" "$OUTDIR/chunk."
 # V8 stamps profile samples with CLOCK_MONOTONIC microseconds, as process.hrtime does.
 mono_us() { node -e 'console.log((process.hrtime.bigint() / 1000n).toString())'; }
+threads() { (cd "$ROOT" && node --import tsx bench/thread-cpu.ts "$@"); }
+threads snapshot "$(cat "$PEER_DIR/peer.pid")" > "$OUTDIR/threads-before.json"
 m0=$(mono_us)
 t0=${EPOCHREALTIME/./}
 for k in "$OUTDIR"/chunk.*; do
@@ -47,7 +50,9 @@ wait
 t1=${EPOCHREALTIME/./}
 n=$(peer count)
 window=(--start-us "$m0" --end-us "$(mono_us)")
+threads snapshot "$(cat "$PEER_DIR/peer.pid")" > "$OUTDIR/threads-after.json"
 echo "profile.sh: $LABEL stored $n of $(wc -l < "$OUTDIR/files.txt") in $(( (t1 - t0) / 1000 )) ms over $J association(s)" | tee "$OUTDIR/top.txt"
+threads report "$OUTDIR/threads-before.json" "$OUTDIR/threads-after.json" --instances "$n" --tck "$(getconf CLK_TCK)" | tee -a "$OUTDIR/top.txt"
 peer stop
 trap - EXIT
 for _ in $(seq 50); do compgen -G "$OUTDIR/prof/*.cpuprofile" >/dev/null && break; sleep 0.2; done

@@ -10,6 +10,12 @@ export interface ProcInfo {
   ticks: number;
 }
 
+/** A /proc stat line: the command name (which may hold spaces and parentheses) and the fields after it, from field 3 (state) on. */
+export function parseStat(stat: string): { comm: string; fields: string[] } {
+  const close = stat.lastIndexOf(')');
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
 /** Every process now, from /proc/<pid>/stat. */
 export function listProcs(): Map<number, ProcInfo> {
   const out = new Map<number, ProcInfo>();
@@ -22,11 +28,41 @@ export function listProcs(): Map<number, ProcInfo> {
     } catch {
       continue;
     }
-    // The command name may contain spaces and parentheses: fields start after the last ')'.
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const f = stat.slice(close + 2).split(' ');
+    const { comm, fields: f } = parseStat(stat);
     out.set(pid, { pid, ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+  }
+  return out;
+}
+
+export interface ThreadCpu {
+  pid: number;
+  tid: number;
+  comm: string;
+  /** The thread's own user and system time (utime, stime), clock ticks. */
+  userTicks: number;
+  systemTicks: number;
+}
+
+/** Every thread of the processes now, from /proc/<pid>/task/<tid>/stat; a process gone is skipped. */
+export function threadsOf(pids: readonly number[], procRoot = '/proc'): ThreadCpu[] {
+  const out: ThreadCpu[] = [];
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`${procRoot}/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      let stat: string;
+      try {
+        stat = readFileSync(`${procRoot}/${pid}/task/${tid}/stat`, 'latin1');
+      } catch {
+        continue;
+      }
+      const { comm, fields: f } = parseStat(stat);
+      out.push({ pid, tid: Number(tid), comm, userTicks: Number(f[11]), systemTicks: Number(f[12]) });
+    }
   }
   return out;
 }
