@@ -16,6 +16,13 @@ export interface PutObjectOptions {
    * Keys and values together at most 2 KiB (the S3 limit for user metadata).
    */
   metadata?: Record<string, string>;
+  /**
+   * Whether head() must report the object's SHA-256 later (default true). False when the caller
+   * keeps the digest put() returns (the PACS index does): a store for which keeping it costs I/O
+   * may then report it as unknown. The filesystem store keeps it in a record file beside the
+   * object; creating that second file per object is the largest part of a small put's CPU.
+   */
+  recordDigest?: boolean;
 }
 
 export interface PutObjectResult {
@@ -38,7 +45,8 @@ export interface ObjectHead {
   metadata: Record<string, string>;
   /**
    * SHA-256 recorded at put time, or null when the store cannot vouch for it (an object written
-   * by another tool, or one whose digest record did not survive a crash).
+   * by another tool, one whose digest record did not survive a crash, or one put with
+   * recordDigest false).
    */
   sha256: string | null;
 }

@@ -6,11 +6,11 @@ import { DEFAULT_CONTENT_TYPE, validatePutOptions } from './put-options';
 
 describe('validatePutOptions', () => {
   test('applies defaults', () => {
-    assert.deepEqual(validatePutOptions('k'), { size: undefined, contentType: DEFAULT_CONTENT_TYPE, metadata: {} });
+    assert.deepEqual(validatePutOptions('k'), { size: undefined, contentType: DEFAULT_CONTENT_TYPE, metadata: {}, recordDigest: true });
   });
 
   test('keeps valid size, content type and metadata', () => {
-    const options = { size: 12, contentType: 'application/dicom', metadata: { 'sop-class': '1.2.840.10008.5.1.4.1.1.2', a: 'b c' } };
+    const options = { size: 12, contentType: 'application/dicom', metadata: { 'sop-class': '1.2.840.10008.5.1.4.1.1.2', a: 'b c' }, recordDigest: false };
     assert.deepEqual(validatePutOptions('k', options), options);
   });
 
@@ -31,6 +31,7 @@ describe('validatePutOptions', () => {
       { metadata: { tab: 'a\tb' } },
       { metadata: { utf8: 'Müller' } },
       { metadata: { big: 'x'.repeat(2046) } },
+      { recordDigest: 'no' as unknown as boolean },
     ];
     for (const options of invalid) {
       assert.throws(() => validatePutOptions('k', options), InvalidObjectMetadataError, JSON.stringify(options).slice(0, 50));

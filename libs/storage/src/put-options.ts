@@ -16,14 +16,16 @@ export interface ValidPutOptions {
   size: number | undefined;
   contentType: string;
   metadata: Record<string, string>;
+  recordDigest: boolean;
 }
 
 /** Checks put options before any I/O, returning them with defaults applied. */
 export function validatePutOptions(key: string, options: PutObjectOptions = {}): ValidPutOptions {
-  const { size, contentType = DEFAULT_CONTENT_TYPE, metadata = {} } = options;
+  const { size, contentType = DEFAULT_CONTENT_TYPE, metadata = {}, recordDigest = true } = options;
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {
     throw new InvalidObjectMetadataError(key, `size ${String(size)} is not a non-negative integer`);
   }
+  if (typeof recordDigest !== 'boolean') throw new InvalidObjectMetadataError(key, 'recordDigest must be true or false');
   if (typeof contentType !== 'string' || !PRINTABLE.test(contentType) || contentType.length > 255) {
     throw new InvalidObjectMetadataError(key, 'content type must be 1..255 printable ASCII characters');
   }
@@ -48,5 +50,5 @@ export function validatePutOptions(key: string, options: PutObjectOptions = {}):
   if (bytes > MAX_METADATA_BYTES) {
     throw new InvalidObjectMetadataError(key, `metadata is ${bytes} bytes, over ${MAX_METADATA_BYTES}`);
   }
-  return { size, contentType, metadata: copy };
+  return { size, contentType, metadata: copy, recordDigest };
 }

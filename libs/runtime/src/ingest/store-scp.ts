@@ -212,8 +212,10 @@ export class StoreScp {
       sourceApplicationEntityTitle: req.callingAe,
     });
     const source = Readable.from(partTen(fileMeta, imported.body), { objectMode: false });
-    // The tier travels with the object so regen can restore the location as it was.
-    const written = await this.store.put(key, source, { contentType: 'application/dicom', metadata: { tier } });
+    // The index keeps the digest (the event carries it), so the store need not. A tier chosen by
+    // an import rule travels with the object so regen can restore the location as it was; regen
+    // reads an object without one as of the default tier (ingest.tier, options.tier).
+    const written = await this.store.put(key, source, { recordDigest: false, ...(tier === this.options.tier ? {} : { metadata: { tier } }) });
 
     const event: InstanceReceived = {
       v: 1,

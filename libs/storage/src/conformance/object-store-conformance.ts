@@ -124,6 +124,26 @@ export function objectStoreConformance(name: string, makeStore: () => Promise<Ob
       assert.ok(head.lastModified instanceof Date && !Number.isNaN(head.lastModified.getTime()));
     });
 
+    test('a put whose caller keeps the digest (recordDigest false) returns it; head reports it or unknown, never another', async () => {
+      for (const [label, options] of [
+        ['plain', { recordDigest: false }],
+        ['with metadata', { recordDigest: false, contentType: 'application/dicom', metadata: { tier: 'fast' } }],
+      ] as const) {
+        const key = `${prefix('caller-digest')}${label.replace(' ', '-')}`;
+        const bytes = patternChunk(label.length, 30_000);
+        const result = await store().put(key, sourceOf(bytes), options);
+        assert.deepEqual(result, { key, size: bytes.length, sha256: sha256Of(bytes) });
+        assert.deepEqual(await readAll(await store().get(key)), bytes);
+        const head = await store().head(key);
+        assert.equal(head?.size, bytes.length);
+        assert.ok(head.sha256 === null || head.sha256 === sha256Of(bytes), `${label}: digest unknown or right`);
+        if ('metadata' in options) {
+          assert.equal(head.contentType, 'application/dicom', `${label}: content type kept`);
+          assert.deepEqual(head.metadata, { tier: 'fast' }, `${label}: metadata kept`);
+        }
+      }
+    });
+
     test('objects around common read sizes round-trip byte for byte, through get and borrow', async () => {
       for (const size of [1, 65_535, 65_536, 262_143, 262_144, 262_145, LENT_BUFFER_SIZE - 1, LENT_BUFFER_SIZE, 4 * MB, 4 * MB + 1]) {
         const key = `${prefix('sizes')}${size}`;

@@ -18,7 +18,7 @@ import { silentLogger, type StorageLogger } from '../logger';
 import { assertValidKeyPrefix, assertValidObjectKey } from '../object-key';
 import type { ByteRange, ObjectHead, ObjectListEntry, ObjectStore, PutObjectOptions, PutObjectResult } from '../object-store';
 import { asPutFailure } from '../put-failure';
-import { DEFAULT_CONTENT_TYPE, validatePutOptions } from '../put-options';
+import { DEFAULT_CONTENT_TYPE, validatePutOptions, type ValidPutOptions } from '../put-options';
 import { withTypedErrors } from '../typed-read-stream';
 import { coalesced, fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeAllFully } from './durable-fs';
 import { errnoOf, isMissingPath, isNoObject, mapFsError } from './fs-errors';
@@ -61,6 +61,15 @@ const SPARE_TEMP_FILES = 4;
 const SPARE_TEMP_FILE_MAX_AGE_MS = 60_000;
 const RECORD_AREA = '.meta';
 
+/**
+ * A record file per object doubles the inodes a put creates, which on ext4 measured as a quarter
+ * of a small object's put in CPU (kernel time); an object without one reads as the defaults and
+ * "digest unknown". So it is written only when it holds something the caller asked to keep. A
+ * record left from an earlier object under the same key describes another inode and is ignored.
+ */
+const needsRecord = (valid: ValidPutOptions): boolean =>
+  valid.recordDigest || valid.contentType !== DEFAULT_CONTENT_TYPE || Object.keys(valid.metadata).length > 0;
+
 /** The key names a directory or runs through a file: possible here, never on S3. */
 const isKeyConflict = (error: unknown): boolean => {
   const code = errnoOf(error);
@@ -71,7 +80,7 @@ const isKeyConflict = (error: unknown): boolean => {
  * ObjectStore on a local or network filesystem. A put streams into <root>/.tmp/<random>, fsyncs,
  * and renames into place (then fsyncs the directory), so a crash leaves at most a temp file,
  * never a partial object; removeAbandonedUploads() removes such leftovers. Digest, content type and user
- * metadata live in <root>/.meta/<key>.
+ * metadata live in <root>/.meta/<key> (unless the put has none to keep: needsRecord).
  */
 export class FilesystemObjectStore implements ObjectStore {
   private readonly root: string;
@@ -119,17 +128,11 @@ export class FilesystemObjectStore implements ObjectStore {
         throw asPutFailure(key, error);
       }
       const { size, sha256 } = digest.result();
-      const ino = await file.ino;
-      // The record is a cache of what can be recomputed from the data (digest) or defaulted
-      // (tier metadata): it is not fsynced, and is written and put in place while the data is
-      // fsynced. After a crash a lost or stale record reads as "digest unknown" (identity
-      // check). The data costs two fsyncs: file, then directory.
-      const record = encodeObjectRecord({ v: 1, ino: ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata });
-      const tempRecord = this.tempRecordPath(file);
-      await Promise.all([
-        handle.sync(),
-        writeFile(tempRecord, record, { flag: 'wx', mode: 0o644 }).then(() => renameIntoPlace(tempRecord, this.recordPath(key), { durable: false })),
-      ]);
+      // The data costs two fsyncs: file, then directory. The record, if any, is written and put
+      // in place meanwhile; it is a cache of what can be recomputed from the data (digest) or
+      // defaulted, so it is not fsynced: after a crash a lost or stale record reads as "digest
+      // unknown" (identity check).
+      await Promise.all([handle.sync(), needsRecord(valid) ? this.writeRecord(file, key, size, sha256, valid) : undefined]);
       // Synced: nothing waits on the close. Record first, data last: the data rename is the
       // moment the new object becomes visible.
       const synced = handle;
@@ -150,6 +153,14 @@ export class FilesystemObjectStore implements ObjectStore {
       }
       throw mapFsError(this.describe(), error, key);
     }
+  }
+
+  private async writeRecord(file: TempFile, key: string, size: number, sha256: string, valid: ValidPutOptions): Promise<void> {
+    const ino = await file.ino;
+    const record = encodeObjectRecord({ v: 1, ino: ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata });
+    const tempRecord = this.tempRecordPath(file);
+    await writeFile(tempRecord, record, { flag: 'wx', mode: 0o644 });
+    await renameIntoPlace(tempRecord, this.recordPath(key), { durable: false });
   }
 
   /** A new temp file for a put: created exclusively in the temp area, its inode asked at once. */

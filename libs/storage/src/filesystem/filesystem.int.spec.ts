@@ -162,6 +162,24 @@ describe('FilesystemObjectStore', () => {
     assert.ok(head?.sha256 === null || head?.sha256 === sha256Of(stored), 'a recorded digest always matches the bytes');
   });
 
+  test('a put with nothing to keep beside the data (recordDigest false, no metadata) creates no record file', async () => {
+    const bytes = Buffer.from('caller keeps the digest');
+    const result = await store.put('unrecorded/1', sourceOf(bytes), { recordDigest: false });
+    assert.equal(result.sha256, sha256Of(bytes));
+    await assert.rejects(readdir(join(root, '.meta', 'unrecorded')), { code: 'ENOENT' });
+    const head = await store.head('unrecorded/1');
+    assert.deepEqual({ ...head, lastModified: undefined }, { size: bytes.length, lastModified: undefined, contentType: 'application/octet-stream', metadata: {}, sha256: null });
+    await store.put('unrecorded/2', sourceOf(bytes), { recordDigest: false, metadata: { tier: 'fast' } });
+    assert.deepEqual(await readdir(join(root, '.meta', 'unrecorded')), ['2'], 'metadata needs the record, which carries the digest too');
+    assert.equal((await store.head('unrecorded/2'))?.sha256, sha256Of(bytes));
+    // A record left by an earlier object under the key describes another file: not trusted.
+    await store.put('unrecorded/2', sourceOf(Buffer.from('newer')), { recordDigest: false });
+    assert.deepEqual(await store.head('unrecorded/2').then((h) => [h?.sha256, h?.metadata]), [null, {}]);
+    await store.delete('unrecorded/1');
+    await store.delete('unrecorded/2');
+    await assert.rejects(readdir(join(root, '.meta', 'unrecorded')), { code: 'ENOENT' });
+  });
+
   test('a digest record describing another file is not trusted (crash between the two renames)', async () => {
     const key = 'stale/instance';
     await store.put(key, sourceOf(Buffer.from('original')), { metadata: { version: '1' } });

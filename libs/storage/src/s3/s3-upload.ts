@@ -136,6 +136,8 @@ async function putMultipart(
     });
     throw error;
   }
+  // The caller keeps the digest: no server-side copy of the whole object to attach it.
+  if (!options.recordDigest) return;
   const { size, sha256 } = digest.result();
   if (size > MAX_SINGLE_COPY_BYTES) {
     logger.warn({ key, size, sha256 }, 'object over the 5 GiB copy limit: digest not recorded as metadata');

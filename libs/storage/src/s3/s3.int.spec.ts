@@ -121,6 +121,22 @@ describe('S3ObjectStore', () => {
     }
   });
 
+  test('a multipart put whose caller keeps the digest (recordDigest false) skips the self-copy that would record it', async () => {
+    const options = storeOptions(s3.port);
+    const store = new S3ObjectStore(options);
+    try {
+      const bytes = randomBytes(12 * MIB + 17);
+      const result = await store.put('caller-digest/1.dcm', sourceOf(bytes), { metadata: { tier: 'fast' }, recordDigest: false });
+      assert.equal(result.sha256, createHash('sha256').update(bytes).digest('hex'));
+      const head = await store.head('caller-digest/1.dcm');
+      assert.equal(head?.sha256, null, 'no copy attached the digest');
+      assert.deepEqual(head?.metadata, { tier: 'fast' }, 'metadata set when the upload started');
+      assert.deepEqual(Buffer.concat(await (await store.get('caller-digest/1.dcm')).toArray()), bytes);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('over plain HTTP every PUT is signed with its payload SHA-256 (the object digest for a single PUT), without MD5', async () => {
     // What each connection sent (parts may go up on connections of their own).
     const sent = new Map<Socket, string>();
