@@ -14,7 +14,7 @@ function fakeFiles(options: { max?: number; maxAgeMs?: number } = {}) {
       if (state.failing) throw new Error('ENOSPC');
       const id = `f${next++}`;
       state.opened.push(id);
-      return { id, path: `/tmp/${id}.data`, handle: {} as FileHandle, ino: Promise.resolve(1n), openedAt: clock } satisfies TempFile;
+      return { id, path: `/tmp/${id}.data`, handle: {} as FileHandle, openedAt: clock } satisfies TempFile;
     },
     discard: async (file) => {
       state.discarded.push(file.id);

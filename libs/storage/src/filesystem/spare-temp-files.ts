@@ -9,8 +9,6 @@ export interface TempFile {
   readonly id: string;
   readonly path: string;
   readonly handle: FileHandle;
-  /** The file's inode number, its identity in the object record (asked while the data is written). */
-  readonly ino: Promise<bigint>;
   /** When it was created, on the clock of `now`. */
   readonly openedAt: number;
 }
