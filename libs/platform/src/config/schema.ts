@@ -191,7 +191,7 @@ export const ingestSchema = z
     storageFailureStatus: z.number().int().min(0xa700).max(0xcfff).or(z.literal(0x0110)).default(0x0110).describe('C-STORE status when storage or the bus fails (Conquest StorageFailedErrorCode); out of space gives 0xA700'),
     maxIndexLag: z.number().int().min(1).default(20_000).describe('Instances waiting for the indexer above which new C-STOREs get 0xA700 (back-pressure)'),
     streamMaxBytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024).describe('Size limit of the ingest stream; when full, C-STOREs get 0xA700'),
-    indexerConcurrency: z.number().int().min(1).max(1024).default(32).describe('Events an indexer process handles at once (max ack pending)'),
+    indexerConcurrency: z.number().int().min(1).max(1024).default(128).describe('Events an indexer process handles at once (max ack pending); index transactions take up to half of them, at most 64'),
     duplicatePolicy: z.enum(['keep-first', 'replace', 'replace-same-source', 'reject-if-different']).default('keep-first').describe('What a second object with a known SOP Instance UID and a different digest does'),
     tier: z.string().regex(/^[a-z][a-z0-9-]*$/).default('primary').describe('Name of the storage tier new objects go to'),
     uidRemapSecret: z

@@ -17,7 +17,7 @@ export const indexerService: PacsService = {
     const indexer = new InstanceIndexer(
       new TypeOrmIndexRepository(db),
       (tier) => ctx.infra.tierStore(tier),
-      { duplicatePolicy: ctx.config.ingest.duplicatePolicy, maxHeaderBytes: 64 * 1024 * 1024 },
+      { duplicatePolicy: ctx.config.ingest.duplicatePolicy, maxHeaderBytes: 64 * 1024 * 1024, inFlight: ctx.config.ingest.indexerConcurrency },
       ctx.logger,
     );
     const indexed = ctx.telemetry.meter.createCounter('pacs_indexer_instances_total', { description: 'Instances indexed, by outcome' });

@@ -5,7 +5,7 @@ import type { Logger } from '@pacs/platform';
 import type { ObjectStore } from '@pacs/storage';
 import { MicroBatcher } from './micro-batcher';
 
-/** Instances per index transaction at most (the consumer's maxAckPending bounds it too). */
+/** Instances per index transaction at most. */
 const MAX_BATCH = 64;
 /**
  * On a single-connection database (PGlite, embedded mode) every transaction runs on the
@@ -18,7 +18,17 @@ export interface InstanceIndexerOptions {
   duplicatePolicy: DuplicatePolicy;
   /** Header bytes read from storage when the event carries none (it was above the cap). */
   maxHeaderBytes: number;
+  /** Events the consumer delivers before waiting for acknowledgements (its maxAckPending). */
+  inFlight: number;
 }
+
+/**
+ * A batch is at most half the events in flight: a lingering batch goes early only once full, and
+ * with the rest unacknowledged no more events come. (At 64 with 32 in flight every batch waited
+ * out the linger, which capped embedded indexing below 300 instances/s.) The other half fills
+ * the next batch while one is written.
+ */
+export const batchSizeFor = (inFlight: number): number => Math.max(1, Math.min(MAX_BATCH, Math.floor(inFlight / 2)));
 
 /**
  * Turns one "instance.received" event into index rows. Idempotent: the repository upserts in
@@ -39,7 +49,7 @@ export class InstanceIndexer {
   ) {
     this.batcher = new MicroBatcher({
       write: (inputs) => repository.upsertInstances(inputs),
-      maxBatch: MAX_BATCH,
+      maxBatch: batchSizeFor(options.inFlight),
       concurrency: repository.concurrentWriters,
       lingerMs: repository.concurrentWriters === 1 ? SINGLE_CONNECTION_LINGER_MS : 0,
     });
