@@ -14,13 +14,25 @@ export interface ScpContext {
   reportError(error: unknown, service: string): void;
 }
 
-/** One operation being performed; C-CANCEL-RQ or the end of the association aborts it. */
+/**
+ * One operation being performed; C-CANCEL-RQ or the end of the association aborts it. The
+ * AbortController is made only when someone asks for the signal: creating one costs about as
+ * much as decoding the C-STORE-RQ, and a C-STORE handler rarely looks (C-CANCEL applies to
+ * C-FIND, C-MOVE and C-GET only, PS3.7 §9.1.5).
+ */
 export class Operation {
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  private reason: Error | undefined;
   private cancelledFlag = false;
 
   get signal(): AbortSignal {
+    this.controller ??= this.reason ? abortedController(this.reason) : new AbortController();
     return this.controller.signal;
+  }
+
+  /** Aborted for any reason (C-CANCEL or the end of the association). */
+  get aborted(): boolean {
+    return this.reason !== undefined;
   }
 
   /** True only for C-CANCEL-RQ (PS3.7 §9.1.5), not for the end of the association. */
@@ -29,21 +41,33 @@ export class Operation {
   }
 
   cancel(): void {
-    if (this.controller.signal.aborted) return;
+    if (this.aborted) return;
     this.cancelledFlag = true;
-    this.controller.abort(new Error('C-CANCEL-RQ received'));
+    this.abort(new Error('C-CANCEL-RQ received'));
   }
 
   end(reason: Error): void {
-    this.controller.abort(reason);
+    this.abort(reason);
   }
 
   /** Resolves when the operation is aborted for any reason. */
   whenAborted(): Promise<void> {
-    const signal = this.controller.signal;
+    const signal = this.signal;
     if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
+
+  private abort(reason: Error): void {
+    if (this.aborted) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+function abortedController(reason: Error): AbortController {
+  const controller = new AbortController();
+  controller.abort(reason);
+  return controller;
 }
 
 /** Drops what the handler did not read and waits for the rest of the data set (the response follows the whole request). */

@@ -53,14 +53,14 @@ export async function performFind(ctx: ScpContext, request: InboundRequest, op: 
       await respond({ status: match.status ?? Status.Pending }, match.identifier);
     }
   } catch (err) {
-    if (op.signal.aborted && !op.cancelled) throw err;
+    if (op.aborted && !op.cancelled) throw err;
     ctx.reportError(err, 'C-FIND');
     return respond(outcomeFromError(err, 'C-FIND', Status.UnableToProcess));
   } finally {
     // Stop a handler we no longer listen to; what it still does cannot reach the peer.
     if (!finished) iterator?.return?.()?.catch(noop);
   }
-  if (op.signal.aborted) {
+  if (op.aborted) {
     if (!op.cancelled) return;
     return respond({ status: Status.Cancel });
   }

@@ -56,7 +56,7 @@ export async function performNService(ctx: ScpContext, request: InboundRequest, 
       result = { status: Status.SOPClassNotSupported };
     }
   } catch (err) {
-    if (op.signal.aborted && !op.cancelled) throw err;
+    if (op.aborted && !op.cancelled) throw err;
     ctx.reportError(err, name);
     result = outcomeFromError(err, name, Status.ProcessingFailure);
     if (result.status === Status.IdentifierDoesNotMatchSOPClass) result = { ...result, status: Status.ProcessingFailure };

@@ -95,20 +95,20 @@ export async function performRetrieve(ctx: ScpContext, request: InboundRequest, 
         const status = retrieveStatus(result, op.cancelled);
         const counters: Counters = { completed: result.completed, failed: result.failed, warning: result.warning };
         if (status === Status.Cancel) counters.remaining = result.remaining ?? last?.remaining;
-        if (op.signal.aborted && !op.cancelled) return;
+        if (op.aborted && !op.cancelled) return;
         return respond({ status, errorComment: result.errorComment }, counters, status === Status.Success ? undefined : result.failedSopInstanceUids);
       }
       last = r.value;
       // Pending responses are optional (PS3.4 C.4.2.3.1, C.4.3.3.1): at most one per interval.
       const now = performance.now();
-      if (!op.signal.aborted && now - lastPendingAt >= ctx.pendingIntervalMs) {
+      if (!op.aborted && now - lastPendingAt >= ctx.pendingIntervalMs) {
         lastPendingAt = now;
         await respond({ status: Status.Pending }, last);
       }
     }
   } catch (err) {
     generator?.return?.(undefined as never)?.catch(noop);
-    if (op.signal.aborted && !op.cancelled) throw err;
+    if (op.aborted && !op.cancelled) throw err;
     ctx.reportError(err, kind);
     const outcome = outcomeFromError(err, kind, Status.UnableToProcess);
     const counters: Counters = last ? { completed: last.completed, failed: last.failed, warning: last.warning } : {};

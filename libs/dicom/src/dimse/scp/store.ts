@@ -17,7 +17,9 @@ async function storeOutcome(ctx: ScpContext, request: InboundRequest, command: C
     return await ctx.handlers.store({
       association: ctx.info,
       presentationContext: request.context,
-      signal: op.signal,
+      get signal() {
+        return op.signal;
+      },
       command,
       sopClassUid: command.affectedSopClassUid,
       sopInstanceUid: command.affectedSopInstanceUid,
@@ -26,7 +28,7 @@ async function storeOutcome(ctx: ScpContext, request: InboundRequest, command: C
     });
   } catch (err) {
     // The association ending is no handler failure: there is nobody left to answer.
-    if (op.signal.aborted && !op.cancelled) throw err;
+    if (op.aborted && !op.cancelled) throw err;
     ctx.reportError(err, 'C-STORE');
     return outcomeFromError(err, 'C-STORE', ctx.storeFailureStatus);
   }
