@@ -61,28 +61,39 @@ describe('MicroBatcher', () => {
     assert.deepEqual(writer.batches, [[1], [2, 3, 4], [2], [3], [4]]);
   });
 
-  test('with a linger, items that keep coming wait for company; a full batch goes at once', async () => {
+  test('with a linger, items that keep coming wait for company once company came; a full batch goes at once', async () => {
     const writer = controlledWriter();
     const batcher = new MicroBatcher({ write: writer.write, maxBatch: 3, concurrency: 1, lingerMs: 60_000 });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
     const lone = batcher.submit(1);
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
     assert.deepEqual(writer.batches, [[1]], 'an item after a quiet spell is written at once');
     await settle(writer, lone);
-    const following = [batcher.submit(2), batcher.submit(3)];
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(writer.batches, [[1]], 'items that follow closely wait for the linger');
-    const full = Promise.all([...following, batcher.submit(4)]);
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(writer.batches, [[1], [2, 3, 4]], 'a full batch does not wait');
+    const next = batcher.submit(2);
+    await tick();
+    assert.deepEqual(writer.batches, [[1], [2]], 'after a batch of one, the next item is written at once too');
+    const meanwhile = [batcher.submit(3), batcher.submit(4)];
+    await settle(writer, Promise.all([next, ...meanwhile]));
+    assert.deepEqual(writer.batches, [[1], [2], [3, 4]], 'items that arrived during a write follow it at once');
+    const following = [batcher.submit(5), batcher.submit(6)];
+    await tick();
+    assert.equal(writer.batches.length, 3, 'after a batch with company, items that follow closely wait for the linger');
+    const full = Promise.all([...following, batcher.submit(7)]);
+    await tick();
+    assert.deepEqual(writer.batches.at(-1), [5, 6, 7], 'a full batch does not wait');
     await settle(writer, full);
   });
 
   test('a lingering partial batch is written when its linger ends', async () => {
     const writer = controlledWriter();
     const batcher = new MicroBatcher({ write: writer.write, maxBatch: 10, concurrency: 1, lingerMs: 30 });
-    const all = Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
-    await settle(writer, all);
+    await settle(writer, Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]));
     assert.deepEqual(writer.batches, [[1], [2, 3]]);
+    const lingering = Promise.all([batcher.submit(4), batcher.submit(5)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(writer.batches.length, 2, 'waiting for company');
+    await settle(writer, lingering);
+    assert.deepEqual(writer.batches, [[1], [2, 3], [4, 5]]);
   });
 
   test('a write returning the wrong number of results fails its items instead of misassigning them', async () => {

@@ -2,8 +2,10 @@
 // carries as many items as came in during the previous one: under load batches grow by
 // themselves. Without a linger, an item arriving at an idle batcher is written at once, alone;
 // with one, an item that follows another within lingerMs waits up to lingerMs for company
-// (worth it where each transaction blocks the process, as PGlite does in embedded mode), while
-// a lone item after a quiet spell, a modality's single image, is still written at once.
+// (worth it where each transaction blocks the process, as PGlite does in embedded mode), but
+// only while company comes: after a batch of one, the next item is written at once too. So a
+// lone item after a quiet spell (a modality's single image), or items sent one by one, each
+// after the last was stored and indexed, never wait for a linger that would bring nobody.
 
 export interface MicroBatcherOptions<T, R> {
   /** Writes a batch; returns one result per item, in order. */
@@ -14,7 +16,8 @@ export interface MicroBatcherOptions<T, R> {
   concurrency: number;
   /**
    * Longest wait of a partial batch for more items before it is written (default 0); only
-   * while items keep coming, i.e. for an item that arrived within lingerMs of the one before.
+   * while items keep coming, i.e. for an item that arrived within lingerMs of the one before
+   * and after a batch of more than one.
    */
   lingerMs?: number;
 }
@@ -33,6 +36,7 @@ export class MicroBatcher<T, R> {
   private running = 0;
   private lingering: NodeJS.Timeout | undefined;
   private lastArrival = -Infinity;
+  private lastBatchSize = 0;
 
   constructor(private readonly options: MicroBatcherOptions<T, R>) {
     if (options.maxBatch < 1 || options.concurrency < 1) throw new RangeError('maxBatch and concurrency must be at least 1');
@@ -40,7 +44,7 @@ export class MicroBatcher<T, R> {
 
   submit(item: T): Promise<R> {
     const now = performance.now();
-    const lingers = now - this.lastArrival < (this.options.lingerMs ?? 0);
+    const lingers = this.lastBatchSize > 1 && now - this.lastArrival < (this.options.lingerMs ?? 0);
     this.lastArrival = now;
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, queuedAt: now, lingers, resolve, reject });
@@ -59,6 +63,7 @@ export class MicroBatcher<T, R> {
         return;
       }
       const batch = this.queue.splice(0, this.options.maxBatch);
+      this.lastBatchSize = batch.length;
       if (this.queue.length === 0 && this.lingering) {
         // Nothing left to wait for (a full batch went early).
         clearTimeout(this.lingering);
