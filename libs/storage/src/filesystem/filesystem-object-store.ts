@@ -157,8 +157,9 @@ export class FilesystemObjectStore implements ObjectStore {
 
   private async writeRecord(file: TempFile, key: string, size: number, sha256: string, valid: ValidPutOptions): Promise<void> {
     // Its identity for the record: asked here, beside the fsync, only by puts that write one.
-    const { ino } = await file.handle.stat({ bigint: true });
-    const record = encodeObjectRecord({ v: 1, ino: ino.toString(), size, sha256, contentType: valid.contentType, metadata: valid.metadata });
+    const { ino, birthtimeNs } = await file.handle.stat({ bigint: true });
+    const identity = { ino: ino.toString(), ...(birthtimeNs !== 0n ? { born: birthtimeNs.toString() } : {}) };
+    const record = encodeObjectRecord({ v: 1, ...identity, size, sha256, contentType: valid.contentType, metadata: valid.metadata });
     const tempRecord = this.tempRecordPath(file);
     await writeFile(tempRecord, record, { flag: 'wx', mode: 0o644 });
     await renameIntoPlace(tempRecord, this.recordPath(key), { durable: false });

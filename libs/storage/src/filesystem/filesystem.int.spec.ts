@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -175,6 +175,11 @@ describe('FilesystemObjectStore', () => {
     // A record left by an earlier object under the key describes another file: not trusted.
     await store.put('unrecorded/2', sourceOf(Buffer.from('newer')), { recordDigest: false });
     assert.deepEqual(await store.head('unrecorded/2').then((h) => [h?.sha256, h?.metadata]), [null, {}]);
+    // The same inode number and size, another file (the number reused): the creation time differs.
+    const { ino, size } = await stat(join(root, 'unrecorded/2'), { bigint: true });
+    const forged = { ...JSON.parse(await readFile(join(root, '.meta', 'unrecorded/2'), 'utf8')), ino: ino.toString(), size: Number(size) };
+    await writeFile(join(root, '.meta', 'unrecorded/2'), JSON.stringify(forged));
+    assert.equal((await store.head('unrecorded/2'))?.sha256, null, 'a record of the reused inode number is not trusted');
     await store.delete('unrecorded/1');
     await store.delete('unrecorded/2');
     await assert.rejects(readdir(join(root, '.meta', 'unrecorded')), { code: 'ENOENT' });

@@ -6,11 +6,14 @@ import type { BigIntStats } from 'node:fs';
  * content type and user metadata, plus the identity (inode, size) of the data file it describes.
  * Data and record are renamed separately, so after a crash between the two renames the record
  * may describe another file; the identity check then makes the store report "digest unknown"
- * instead of a wrong digest.
+ * instead of a wrong digest. A put that keeps no record leaves an older one in place, and the
+ * file system may give its inode number to a later file: the creation time tells them apart.
  */
 export interface ObjectRecord {
   v: 1;
   ino: string;
+  /** Creation time of the data file in ns (statx btime), where the file system keeps one. */
+  born?: string;
   size: number;
   sha256: string;
   contentType: string;
@@ -29,6 +32,7 @@ export async function readObjectRecord(path: string, data: BigIntStats): Promise
   }
   if (!isObjectRecord(parsed)) return null;
   if (parsed.ino !== data.ino.toString() || BigInt(parsed.size) !== data.size) return null;
+  if (parsed.born !== undefined && data.birthtimeNs !== 0n && parsed.born !== data.birthtimeNs.toString()) return null;
   return parsed;
 }
 
@@ -38,6 +42,7 @@ function isObjectRecord(value: unknown): value is ObjectRecord {
   return (
     r['v'] === 1 &&
     typeof r['ino'] === 'string' &&
+    (r['born'] === undefined || typeof r['born'] === 'string') &&
     Number.isSafeInteger(r['size']) &&
     typeof r['sha256'] === 'string' &&
     typeof r['contentType'] === 'string' &&
