@@ -41,16 +41,16 @@ export class DataSetEndCheck {
     let pos = 0;
     while (pos < chunk.length) {
       const rest = chunk.length - pos;
+      const inPlace = this.skip === 0 && this.partialLength === 0 ? this.headerLength(chunk, pos, rest) : 0;
       if (this.skip > 0) {
         const n = Math.min(this.skip, rest);
         this.skip -= n;
         pos += n;
         this.offset += n;
-      } else if (this.partialLength === 0 && this.headerLength(chunk, pos, rest) <= rest) {
-        const n = this.headerLength(chunk, pos, rest);
-        this.offset += n;
-        this.element(chunk, pos, n);
-        pos += n;
+      } else if (inPlace > 0 && inPlace <= rest) {
+        this.offset += inPlace;
+        this.element(chunk, pos, inPlace);
+        pos += inPlace;
       } else {
         const n = Math.min(this.headerLength(this.partial, 0, this.partialLength) - this.partialLength, rest);
         chunk.copy(this.partial, this.partialLength, pos, pos + n);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
 } from '@pacs/dicom';
@@ -168,7 +168,6 @@ export const scpListenerService: PacsService = {
 };
 
 async function traced(ctx: ServiceContext, parent: Span, name: string, attributes: Record<string, string>, run: () => Promise<DimseOutcome>): Promise<DimseOutcome> {
-  const { context, trace } = await import('@opentelemetry/api');
   return ctx.telemetry.tracer.startActiveSpan(name, { attributes }, trace.setSpan(context.active(), parent), async (span) => {
     try {
       const outcome = await run();
