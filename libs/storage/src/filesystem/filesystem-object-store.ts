@@ -65,7 +65,8 @@ const RECORD_AREA = '.meta';
  * A record file per object doubles the inodes a put creates, which on ext4 measured as a fifth
  * of a small object's C-STORE in CPU (kernel time); an object without one reads as the defaults and
  * "digest unknown". So it is written only when it holds something the caller asked to keep. A
- * record left from an earlier object under the same key describes another inode and is ignored.
+ * record left from an earlier object under the same key describes another file (inode number,
+ * creation time) and is ignored.
  */
 const needsRecord = (valid: ValidPutOptions): boolean =>
   valid.recordDigest || valid.contentType !== DEFAULT_CONTENT_TYPE || Object.keys(valid.metadata).length > 0;
