@@ -120,10 +120,17 @@ export const newObjectKey = (instance: GeneratedInstance): string => objectKey(D
   uploadId: randomBytes(9).toString('base64url'),
 });
 
-/** Stores a generated instance's Part 10 file as the listener would (key template, tier metadata), without announcing it. */
-export async function putObject(store: ObjectStore, instance: GeneratedInstance, bytes: Buffer = readFileSync(instance.path), tier = 'primary'): Promise<string> {
+/** The configuration's default tier (ingest.tier), which the listener does not write into an object's metadata. */
+const DEFAULT_TIER = 'primary';
+
+/**
+ * Stores a generated instance's Part 10 file as the listener would, without announcing it: key
+ * template, no digest kept by the store (the index keeps it), tier metadata only for a tier other
+ * than the default.
+ */
+export async function putObject(store: ObjectStore, instance: GeneratedInstance, bytes: Buffer = readFileSync(instance.path), tier = DEFAULT_TIER): Promise<string> {
   const key = newObjectKey(instance);
-  await store.put(key, Readable.from([bytes]), { contentType: 'application/dicom', metadata: { tier } });
+  await store.put(key, Readable.from([bytes]), { recordDigest: false, ...(tier === DEFAULT_TIER ? {} : { metadata: { tier } }) });
   return key;
 }
 

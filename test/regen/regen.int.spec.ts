@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,10 @@ for (const setup of SETUPS) {
         const location = locations.find((l) => l.storage_key === entry.key);
         const head = await h.store.head(entry.key);
         assert.ok(location && head, entry.key);
-        assert.equal(location.digest, head.sha256);
+        // The store may not know the digest (the listener lets the index keep it): regen hashed the bytes.
+        const bytes = Buffer.concat(await (await h.store.get(entry.key)).toArray());
+        assert.equal(location.digest, createHash('sha256').update(bytes).digest('hex'));
+        assert.ok(head.sha256 === null || head.sha256 === location.digest);
         assert.equal(Number(location.size), head.size);
       }
       assert.equal(locations.find((l) => l.instance === instances[0]?.sopInstanceUid)?.tier, 'fast', 'the tier stored with the object');
