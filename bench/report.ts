@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { aggregateRounds, median, num, passed, ratiosPerRound, type Row } from './lib/rounds';
+import { aggregateRounds, median, num, passed, passedValue, ratiosPerRound, type Row } from './lib/rounds';
 import type { PairedRetrieveResult } from './lib/paired-retrieve';
 import type { SamplerSummary } from './lib/rss-sampler';
 
@@ -105,8 +105,8 @@ function addRatio(ds: string, what: string, ours: [string, string], ref: [string
   const a = get(ds, ours[0], ours[1]);
   const b = get(ds, ref[0], ref[1]);
   if (!a && !b) return;
-  const av = passed(a) ? num(a?.[metric]) : null;
-  const bv = passed(b) ? num(b?.[metric]) : null;
+  const av = passedValue(a, metric);
+  const bv = passedValue(b, metric);
   const ratio = av !== null && bv !== null && av > 0 && bv > 0 ? av / bv : null;
   const higherBetter = metric === 'inst_per_s';
   const perRound = ratiosPerRound(cellRounds.get(key(ds, ours[0], ours[1])) ?? [], cellRounds.get(key(ds, ref[0], ref[1])) ?? [], metric);
@@ -351,8 +351,9 @@ if (floorData) {
   line();
   line('| dataset | mean instance bytes | write only ms | durable ms | storescp x1 ms/instance | 0.8x storescp budget ms | durable share | 3x orthanc budget ms | durable share |');
   line('|---|---|---|---|---|---|---|---|---|');
+  const percent = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(0)}%`);
   for (const [ds, f] of Object.entries(floorData.results)) {
-    const x1Rate = (peer: string): number | null => (passed(get(ds, peer, 'store-x1')) ? num(get(ds, peer, 'store-x1')?.['inst_per_s']) : null);
+    const x1Rate = (peer: string): number | null => passedValue(get(ds, peer, 'store-x1'), 'inst_per_s');
     const rate = x1Rate('storescp');
     const orthancRate = x1Rate('orthanc');
     const storescpX1Ms = rate ? 1000 / rate : null;
@@ -364,7 +365,6 @@ if (floorData) {
       budgetMs, floorShareOfBudget: share(budgetMs), orthancBudgetMs, floorShareOfOrthancBudget: share(orthancBudgetMs),
     };
     floorRows.push(row);
-    const percent = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(0)}%`);
     line(`| ${ds} | ${f.bytes} | ${fmt(f.writeOnlyMsP50, 2)} | ${fmt(f.durableMsP50, 2)} | ${fmt(storescpX1Ms, 2)} | ${fmt(budgetMs, 2)} | ${percent(row.floorShareOfBudget)} | ${fmt(orthancBudgetMs, 2)} | ${percent(row.floorShareOfOrthancBudget)} |`);
   }
   line();

@@ -9,6 +9,9 @@ export const num = (v: string | undefined): number | null => (v === undefined ||
 
 export const passed = (r: Row | undefined): boolean => r?.['status'] === 'PASS';
 
+/** A figure of a cell that passed; null when the cell failed, is missing or has no such figure. */
+export const passedValue = (r: Row | undefined, field: string): number | null => (passed(r) ? num(r?.[field]) : null);
+
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,8 +44,8 @@ export function aggregateRounds(perRound: ReadonlyArray<Row | undefined>): Row |
 export function ratiosPerRound(ours: ReadonlyArray<Row | undefined>, reference: ReadonlyArray<Row | undefined>, metric: string): number[] {
   return ours.flatMap((o, i) => {
     const r = reference[i];
-    const ov = passed(o) ? num(o?.[metric]) : null;
-    const rv = passed(r) ? num(r?.[metric]) : null;
+    const ov = passedValue(o, metric);
+    const rv = passedValue(r, metric);
     return ov !== null && rv !== null && ov > 0 && rv > 0 ? [Number((ov / rv).toFixed(3))] : [];
   });
 }
