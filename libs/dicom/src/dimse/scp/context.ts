@@ -52,8 +52,8 @@ export class Operation {
 
   /** Resolves when the operation is aborted for any reason. */
   whenAborted(): Promise<void> {
+    if (this.aborted) return Promise.resolve();
     const signal = this.signal;
-    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
 
