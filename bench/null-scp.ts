@@ -3,7 +3,9 @@
 // so it measures the network library alone: PDU parsing, the state machine, DIMSE and the
 // backpressured data set stream.
 //
-// Environment (from run-peer.sh): PEER_PORT, PEER_AET (default PACS), PEER_DIR, MAX_PDU.
+// Environment (from run-peer.sh): PEER_PORT, PEER_AET (default PACS), PEER_DIR, MAX_PDU; and
+// BENCH_WARM_UP, the synthetic C-STOREs of the start-up warm-up (default 1000 as scp-listener's
+// dicom.warmUpInstances; 0 measures a cold process).
 // It writes the number of answered C-STOREs to PEER_DIR/stored-count (read by bench/count.sh)
 // at most every 200 ms, off the receive path: the write runs on libuv's thread pool (a
 // synchronous write blocked the event loop for tens of ms whenever the disk was busy).
@@ -11,7 +13,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { DicomServer, Status, defaultAcceptancePolicy, serveDimse, type DimseHandlers } from '@pacs/dicom';
+import { DicomServer, Status, defaultAcceptancePolicy, serveDimse, warmUpStorePath, type DimseHandlers } from '@pacs/dicom';
 
 const port = Number(process.env['PEER_PORT'] ?? 11112);
 const aeTitle = process.env['PEER_AET'] ?? 'PACS';
@@ -29,6 +31,9 @@ const handlers: DimseHandlers = {
   },
 };
 
+// As scp-listener does at start (dicom.warmUpInstances): the receive path compiled before the port opens.
+const warmUp = await warmUpStorePath({ instances: Number(process.env['BENCH_WARM_UP'] ?? 1000), instanceBytes: 64 * 1024, maxPduLength });
+console.log(JSON.stringify({ msg: 'null-scp warmed up', ...warmUp }));
 const server = new DicomServer({
   port,
   maxPduLength,

@@ -9,7 +9,8 @@
 # Environment (from run-peer.sh): PEER_PORT PEER_DIR PEER_AET MOVE_DEST_AET MOVE_DEST_HOST
 # MOVE_DEST_PORT MAX_PDU. Bench settings: BENCH_HTTP_PORT (default PEER_PORT+1000),
 # BENCH_LOG_LEVEL (info), BENCH_NODE_OPTIONS (extra node flags for the PACS / null SCP processes,
-# e.g. --cpu-prof --cpu-prof-dir=DIR), BENCH_DIST (the built apps; default dist/).
+# e.g. --cpu-prof --cpu-prof-dir=DIR), BENCH_DIST (the built apps; default dist/), BENCH_WARM_UP
+# (pacs-embedded and pacs-null: synthetic C-STOREs of the start-up warm-up, default 1000; 0 = cold).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(realpath "$0")")/.." && pwd)
 : "${PEER_PORT:?run through run-peer.sh custom}" "${PEER_DIR:?run through run-peer.sh custom}"
@@ -29,7 +30,7 @@ mode: embedded
 dataDir: "$PEER_DIR/data"
 shutdownTimeoutMs: 10000
 log: { level: ${BENCH_LOG_LEVEL:-info} }
-dicom: { aeTitle: "${PEER_AET:-PACS}", port: $PEER_PORT, maxPduLength: ${MAX_PDU:-16384} }
+dicom: { aeTitle: "${PEER_AET:-PACS}", port: $PEER_PORT, maxPduLength: ${MAX_PDU:-16384}${BENCH_WARM_UP:+, warmUpInstances: $BENCH_WARM_UP} }
 http: { host: 127.0.0.1, port: ${BENCH_HTTP_PORT:-$((PEER_PORT + 1000))} }
 telemetry: { prometheus: { port: 0, host: 127.0.0.1 } }
 aeMap:

@@ -34,6 +34,12 @@ export const dicomSchema = z
     idleTimeoutMs: durationMs.default(120_000).describe('Abort an association silent for this long'),
     artimTimeoutMs: durationMs.default(30_000).describe('ARTIM timer (PS3.8 §9.1.5)'),
     acceptUnknownCallingAe: z.boolean().optional().describe('Accept calling AE titles missing from the AE map (default: yes embedded, no cluster)'),
+    warmUpInstances: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('Synthetic 64 KiB C-STOREs sent through the receive path over loopback before the listener opens, so the first modality meets compiled code, not a cold JIT (about 1 s of CPU at start); 0 skips'),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
-  DicomServer, Status, defaultAcceptancePolicy, serveDimse, type Association, type DimseHandlers, type DimseOutcome,
+  DicomServer, Status, defaultAcceptancePolicy, serveDimse, warmUpStorePath, type Association, type DimseHandlers, type DimseOutcome,
 } from '@pacs/dicom';
 import { StoreScp, ensureIngestStream, type PacsService, type ServiceContext } from '@pacs/runtime';
 import { AssociationSummaryRecorder, publishSummaryOnClose } from './association-summary';
@@ -149,6 +149,14 @@ export const scpListenerService: PacsService = {
           requireClientCertificate: tls.requireClientCert,
         },
       }));
+    }
+    // Before the port opens, so a readiness probe passes only once the receive path is compiled.
+    // A failed warm-up costs speed, not service: the listener opens all the same.
+    try {
+      const warmUp = await warmUpStorePath({ instances: config.dicom.warmUpInstances, instanceBytes: 64 * 1024 });
+      if (warmUp.instances > 0) logger.info({ ...warmUp, ms: Math.round(warmUp.ms) }, 'DICOM receive path warmed up');
+    } catch (err) {
+      logger.warn({ err }, 'DICOM warm-up failed; listening with a cold receive path');
     }
     for (const server of servers) {
       server.on('association', onAssociation);

@@ -1,0 +1,158 @@
+// A warm-up of the C-STORE receive path before a server takes traffic. V8 runs new code in its
+// interpreter and compiles the hot functions with its optimizing tier only after they have run
+// for a while, on helper threads. A freshly started Node process therefore receives its first few
+// hundred instances at about two thirds of its later speed and spends the CPU of the compiler
+// threads meanwhile: the measurement in bench/RESULTS.md (null SCP, medium dataset, a fresh
+// process per round) and the closing note of issue 4. This sends synthetic C-STOREs over a
+// loopback association to a private acceptor in the same process, through the same PDU reader,
+// state machine, P-DATA receiver, DIMSE channel and C-STORE SCP, so that cost is paid at start,
+// before the real server listens (and before a readiness probe passes).
+import { finished } from 'node:stream/promises';
+import { DataSet, PIXEL_DATA, TransferSyntaxUid, generateUid, tagForKeyword, writeDataSet } from '../core';
+import { connect, DicomServer } from '../net';
+import { defaultAcceptancePolicy } from './acceptance';
+import { Status } from './commands';
+import type { StoreRequest } from './scp/handlers';
+import { serveDimse } from './scp/serve-dimse';
+import { store } from './scu/store';
+
+const EXPLICIT_VR_LITTLE_ENDIAN = TransferSyntaxUid.ExplicitVRLittleEndian;
+const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
+const WARM_UP_AE = 'WARMUP';
+const COLUMNS = 512;
+const ROW_BYTES = COLUMNS * 2;
+
+export interface WarmUpOptions {
+  /** C-STOREs to send; 0 skips the warm-up. */
+  instances: number;
+  /** About this many pixel data bytes per synthetic instance (rows of 512 16-bit pixels); default 256 KiB. */
+  instanceBytes?: number;
+  /** Associations the instances are spread over, one after the other; default 4. */
+  associations?: number;
+  /** The PDU size both sides announce; default 16 KiB, what DCMTK and most modalities send. */
+  maxPduLength?: number;
+  /**
+   * What the acceptor does with each data set: the application's own parsing of it, so that is
+   * compiled too. It must store nothing. Default: the bytes are dropped.
+   */
+  consume?: (request: StoreRequest) => Promise<void>;
+}
+
+export interface WarmUpResult {
+  instances: number;
+  bytes: number;
+  ms: number;
+}
+
+/** Sends `instances` synthetic C-STOREs to a private loopback acceptor and waits for every response. */
+export async function warmUpStorePath(options: WarmUpOptions): Promise<WarmUpResult> {
+  const started = performance.now();
+  if (options.instances <= 0) return { instances: 0, bytes: 0, ms: 0 };
+  const maxPduLength = options.maxPduLength ?? 16_384;
+  const consume = options.consume ?? ((request: StoreRequest) => finished(request.dataSet.resume()));
+  const server = new DicomServer({
+    host: '127.0.0.1',
+    port: 0,
+    maxPduLength,
+    maxAssociations: 4,
+    policy: defaultAcceptancePolicy({ aeTitle: WARM_UP_AE, acceptUnknownCallingAe: true, maxPduLength }),
+  });
+  server.on('association', (association) =>
+    serveDimse(association, {
+      store: async (request) => {
+        await consume(request);
+        return { status: Status.Success };
+      },
+    }),
+  );
+  const { port } = await server.listen();
+  const pixels = Buffer.alloc(Math.max(1, Math.round((options.instanceBytes ?? 256 * 1024) / ROW_BYTES)) * ROW_BYTES);
+  const associations = Math.min(options.associations ?? 4, options.instances);
+  let bytes = 0;
+  try {
+    // Several associations one after the other: what V8 learns at an association's end (release,
+    // close) reaches the optimized code before the last one ends, not while the first real one runs.
+    for (let a = 0; a < associations; a++) {
+      const count = Math.floor(options.instances / associations) + (a < options.instances % associations ? 1 : 0);
+      bytes += await storeSynthetic(port, maxPduLength, count, pixels);
+    }
+  } finally {
+    await server.close(0);
+  }
+  return { instances: options.instances, bytes, ms: performance.now() - started };
+}
+
+async function storeSynthetic(port: number, maxPduLength: number, instances: number, pixels: Buffer): Promise<number> {
+  const association = await connect({
+    host: '127.0.0.1',
+    port,
+    callingAeTitle: WARM_UP_AE,
+    calledAeTitle: WARM_UP_AE,
+    maxPduLength,
+    presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN] }],
+  });
+  let bytes = 0;
+  try {
+    const studyUid = generateUid();
+    const seriesUid = generateUid();
+    for (let i = 0; i < instances; i++) {
+      const sopInstanceUid = generateUid();
+      const dataSet = syntheticCtSlice({ studyUid, seriesUid, sopInstanceUid, number: i + 1 }, pixels);
+      const rsp = await store(association, { sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, dataSet });
+      if (rsp.status !== Status.Success) throw new Error(`warm-up C-STORE answered 0x${rsp.status.toString(16)}`);
+      bytes += dataSet.length;
+    }
+    await association.release();
+  } finally {
+    association.destroy();
+  }
+  return bytes;
+}
+
+interface SliceIds {
+  studyUid: string;
+  seriesUid: string;
+  sopInstanceUid: string;
+  number: number;
+}
+
+/** A CT slice with the attributes a modality sends and the indexer reads, in Explicit VR Little Endian. */
+function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer {
+  const ds = new DataSet();
+  const text = (keyword: string, value: string): void => {
+    ds.setStrings(tagForKeyword(keyword) as number, value);
+  };
+  text('SpecificCharacterSet', 'ISO_IR 100');
+  text('ImageType', 'ORIGINAL\\PRIMARY\\AXIAL');
+  text('SOPClassUID', CT_IMAGE_STORAGE);
+  text('SOPInstanceUID', ids.sopInstanceUid);
+  text('StudyDate', '20260101');
+  text('StudyTime', '120000');
+  text('AccessionNumber', 'WARMUP');
+  text('Modality', 'CT');
+  text('Manufacturer', 'WARM-UP');
+  text('ReferringPhysicianName', 'WARM^UP');
+  text('StudyDescription', 'WARM-UP');
+  text('SeriesDescription', 'WARM-UP');
+  text('PatientName', 'WARM^UP');
+  text('PatientID', 'WARMUP');
+  text('PatientBirthDate', '19700101');
+  text('PatientSex', 'O');
+  text('StudyInstanceUID', ids.studyUid);
+  text('SeriesInstanceUID', ids.seriesUid);
+  text('StudyID', '1');
+  text('SeriesNumber', '1');
+  text('InstanceNumber', String(ids.number));
+  text('ImagePositionPatient', `0\\0\\${ids.number}`);
+  text('PixelSpacing', '0.5\\0.5');
+  ds.setNumbers(tagForKeyword('SamplesPerPixel') as number, 1);
+  text('PhotometricInterpretation', 'MONOCHROME2');
+  ds.setNumbers(tagForKeyword('Rows') as number, pixels.length / ROW_BYTES);
+  ds.setNumbers(tagForKeyword('Columns') as number, COLUMNS);
+  ds.setNumbers(tagForKeyword('BitsAllocated') as number, 16);
+  ds.setNumbers(tagForKeyword('BitsStored') as number, 16);
+  ds.setNumbers(tagForKeyword('HighBit') as number, 15);
+  ds.setNumbers(tagForKeyword('PixelRepresentation') as number, 1);
+  ds.setBytes(PIXEL_DATA, 'OW', pixels);
+  return writeDataSet(ds, EXPLICIT_VR_LITTLE_ENDIAN);
+}
