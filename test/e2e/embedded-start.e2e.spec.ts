@@ -22,7 +22,7 @@ describe('embedded all-in-one process', () => {
     const ready = await fetch(`${base}/readyz`);
     const report = (await ready.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     assert.equal(ready.status, 200, JSON.stringify(report));
-    assert.deepEqual(Object.keys(report.checks).sort(), ['bus', 'database', 'storage']);
+    assert.deepEqual(Object.keys(report.checks).sort(), ['bus', 'database', 'started', 'storage']);
 
     const status = (await (await fetch(`${base}/api/status`)).json()) as { mode: string; config: { database: { driver: string } } };
     assert.equal(status.mode, 'embedded');

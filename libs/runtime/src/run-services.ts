@@ -41,6 +41,14 @@ export async function runServices(processName: string, services: PacsService[], 
   const context: ServiceContext = { config, logger, telemetry, health, shutdown, infra };
   if (options.installSignalHandlers ?? true) shutdown.installSignalHandlers();
 
+  // Not ready until every service has started: the probes answer from the first moment, but a
+  // balancer must not send associations to a pod whose DICOM port opens only at the end of
+  // scp-listener's start (after its warm-up), nor requests to a half-started process.
+  let starting: string | undefined = services[0]?.name;
+  health.addReadinessCheck('started', async () => {
+    if (starting !== undefined) throw new Error(`still starting ${starting}`);
+  });
+
   try {
     let httpPort: number | undefined;
     if (!services.some((s) => s.servesHttpProbes)) {
@@ -50,10 +58,12 @@ export async function runServices(processName: string, services: PacsService[], 
       logger.info({ port: probe.port }, 'HTTP probes listening');
     }
     for (const service of services) {
+      starting = service.name;
       const started = await service.start({ ...context, logger: logger.child({ component: service.name }) });
       if (started?.httpPort !== undefined) httpPort = started.httpPort;
       logger.info({ service: service.name }, 'service started');
     }
+    starting = undefined;
     return { context, ...(httpPort === undefined ? {} : { httpPort }), stop: () => shutdown.run() };
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
