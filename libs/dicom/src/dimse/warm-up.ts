@@ -7,8 +7,9 @@
 // loopback association to a private acceptor in the same process, through the same PDU reader,
 // state machine, P-DATA receiver, DIMSE channel and C-STORE SCP, so that cost is paid at start,
 // before the real server listens (and before a readiness probe passes).
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { DataSet, PIXEL_DATA, TransferSyntaxUid, generateUid, tagForKeyword, writeDataSet } from '../core';
+import { DataSet, PIXEL_DATA, TransferSyntaxUid, generateUid, tagForKeyword, writeDataSetChunks } from '../core';
 import { connect, DicomServer } from '../net';
 import { defaultAcceptancePolicy } from './acceptance';
 import { Status } from './commands';
@@ -97,10 +98,12 @@ async function storeSynthetic(port: number, maxPduLength: number, instances: num
     const seriesUid = generateUid();
     for (let i = 0; i < instances; i++) {
       const sopInstanceUid = generateUid();
-      const dataSet = syntheticCtSlice({ studyUid, seriesUid, sopInstanceUid, number: i + 1 }, pixels);
+      // Streamed as the C-MOVE sub-operations stream from storage; the pixels are one shared buffer.
+      const chunks = syntheticCtSlice({ studyUid, seriesUid, sopInstanceUid, number: i + 1 }, pixels);
+      const dataSet = Readable.from(chunks, { objectMode: false });
       const rsp = await store(association, { sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, dataSet });
       if (rsp.status !== Status.Success) throw new Error(`warm-up C-STORE answered 0x${rsp.status.toString(16)}`);
-      bytes += dataSet.length;
+      bytes += chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     }
     await association.release();
   } finally {
@@ -116,8 +119,11 @@ interface SliceIds {
   number: number;
 }
 
-/** A CT slice with the attributes a modality sends and the indexer reads, in Explicit VR Little Endian. */
-function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer {
+/**
+ * A CT slice with the attributes a modality sends and the indexer reads, in Explicit VR Little
+ * Endian, as chunks: the pixel data is `pixels` itself, not a copy.
+ */
+function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer[] {
   const ds = new DataSet();
   const text = (keyword: string, value: string): void => {
     ds.setStrings(tagForKeyword(keyword) as number, value);
@@ -154,5 +160,5 @@ function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer {
   ds.setNumbers(tagForKeyword('HighBit') as number, 15);
   ds.setNumbers(tagForKeyword('PixelRepresentation') as number, 1);
   ds.setBytes(PIXEL_DATA, 'OW', pixels);
-  return writeDataSet(ds, EXPLICIT_VR_LITTLE_ENDIAN);
+  return writeDataSetChunks(ds, EXPLICIT_VR_LITTLE_ENDIAN, Math.min(pixels.length, 16 * 1024));
 }
