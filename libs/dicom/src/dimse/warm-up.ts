@@ -1,10 +1,8 @@
 // A warm-up of the C-STORE receive path before a server takes traffic. V8 runs new code in its
 // interpreter and compiles the hot functions with its optimizing tier only after they have run
-// for a while, on helper threads. A freshly started Node process therefore receives its first few
-// hundred instances at about two thirds of its later speed and spends the CPU of the compiler
-// threads meanwhile: the measurement in bench/RESULTS.md (null SCP, medium dataset, a fresh
-// process per round) and the closing note of issue 4. This sends synthetic C-STOREs over a
-// loopback association to a private acceptor in the same process, through the same PDU reader,
+// for a while, on helper threads, so a fresh process receives its first few hundred instances
+// slowly (measured in docs/adr/0003-receive-path-warm-up.md). This sends synthetic C-STOREs over
+// loopback associations to a private acceptor in the same process, through the same PDU reader,
 // state machine, P-DATA receiver, DIMSE channel and C-STORE SCP, so that cost is paid at start,
 // before the real server listens (and before a readiness probe passes).
 import { Readable } from 'node:stream';
