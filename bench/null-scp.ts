@@ -32,7 +32,7 @@ const handlers: DimseHandlers = {
 };
 
 // As scp-listener does at start (dicom.warmUpInstances): the receive path compiled before the port opens.
-const warmUp = await warmUpStorePath({ instances: Number(process.env['BENCH_WARM_UP'] ?? 1000), instanceBytes: 64 * 1024, maxPduLength });
+const warmUp = await warmUpStorePath({ instances: Number(process.env['BENCH_WARM_UP'] ?? 1000), maxPduLength });
 console.log(JSON.stringify({ msg: 'null-scp warmed up', ...warmUp }));
 const server = new DicomServer({
   port,

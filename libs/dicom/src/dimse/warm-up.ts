@@ -24,7 +24,7 @@ const ROW_BYTES = COLUMNS * 2;
 export interface WarmUpOptions {
   /** C-STOREs to send; 0 skips the warm-up. */
   instances: number;
-  /** About this many pixel data bytes per synthetic instance (rows of 512 16-bit pixels); default 256 KiB. */
+  /** About this many pixel data bytes per synthetic instance (rows of 512 16-bit pixels); default 64 KiB. */
   instanceBytes?: number;
   /** Associations the instances are spread over, one after the other; default 4. */
   associations?: number;
@@ -65,7 +65,7 @@ export async function warmUpStorePath(options: WarmUpOptions): Promise<WarmUpRes
     }),
   );
   const { port } = await server.listen();
-  const pixels = Buffer.alloc(Math.max(1, Math.round((options.instanceBytes ?? 256 * 1024) / ROW_BYTES)) * ROW_BYTES);
+  const pixels = Buffer.alloc(Math.max(1, Math.round((options.instanceBytes ?? 64 * 1024) / ROW_BYTES)) * ROW_BYTES);
   const associations = Math.min(options.associations ?? 4, options.instances);
   let bytes = 0;
   try {

@@ -153,7 +153,7 @@ export const scpListenerService: PacsService = {
     // Before the port opens, so a readiness probe passes only once the receive path is compiled.
     // A failed warm-up costs speed, not service: the listener opens all the same.
     try {
-      const warmUp = await warmUpStorePath({ instances: config.dicom.warmUpInstances, instanceBytes: 64 * 1024 });
+      const warmUp = await warmUpStorePath({ instances: config.dicom.warmUpInstances });
       if (warmUp.instances > 0) logger.info({ ...warmUp, ms: Math.round(warmUp.ms) }, 'DICOM receive path warmed up');
     } catch (err) {
       logger.warn({ err }, 'DICOM warm-up failed; listening with a cold receive path');
