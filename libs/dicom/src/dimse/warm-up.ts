@@ -123,9 +123,9 @@ interface SliceIds {
  */
 function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer[] {
   const ds = new DataSet();
-  const text = (keyword: string, value: string): void => {
-    ds.setStrings(tagForKeyword(keyword) as number, value);
-  };
+  const tag = (keyword: string): number => tagForKeyword(keyword) as number;
+  const text = (keyword: string, value: string): void => void ds.setStrings(tag(keyword), value);
+  const number = (keyword: string, value: number): void => void ds.setNumbers(tag(keyword), value);
   text('SpecificCharacterSet', 'ISO_IR 100');
   text('ImageType', 'ORIGINAL\\PRIMARY\\AXIAL');
   text('SOPClassUID', CT_IMAGE_STORAGE);
@@ -149,14 +149,14 @@ function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer[] {
   text('InstanceNumber', String(ids.number));
   text('ImagePositionPatient', `0\\0\\${ids.number}`);
   text('PixelSpacing', '0.5\\0.5');
-  ds.setNumbers(tagForKeyword('SamplesPerPixel') as number, 1);
+  number('SamplesPerPixel', 1);
   text('PhotometricInterpretation', 'MONOCHROME2');
-  ds.setNumbers(tagForKeyword('Rows') as number, pixels.length / ROW_BYTES);
-  ds.setNumbers(tagForKeyword('Columns') as number, COLUMNS);
-  ds.setNumbers(tagForKeyword('BitsAllocated') as number, 16);
-  ds.setNumbers(tagForKeyword('BitsStored') as number, 16);
-  ds.setNumbers(tagForKeyword('HighBit') as number, 15);
-  ds.setNumbers(tagForKeyword('PixelRepresentation') as number, 1);
+  number('Rows', pixels.length / ROW_BYTES);
+  number('Columns', COLUMNS);
+  number('BitsAllocated', 16);
+  number('BitsStored', 16);
+  number('HighBit', 15);
+  number('PixelRepresentation', 1);
   ds.setBytes(PIXEL_DATA, 'OW', pixels);
   return writeDataSetChunks(ds, EXPLICIT_VR_LITTLE_ENDIAN, Math.min(pixels.length, 16 * 1024));
 }
