@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rmdir, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rmdir } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import { errnoOf } from './fs-errors';
 
@@ -15,11 +15,11 @@ export async function fsyncDirectory(path: string): Promise<void> {
   handle.close().catch(() => undefined);
 }
 
-/** Writes every buffer in order with as few writev calls as the kernel allows. */
-export async function writeAllFully(handle: FileHandle, buffers: readonly Uint8Array[]): Promise<void> {
+/** Writes every buffer in order with as few writev calls as the kernel allows (`writev` returns the bytes written). */
+export async function writeAllFully(writev: (buffers: Uint8Array[]) => Promise<number>, buffers: readonly Uint8Array[]): Promise<void> {
   let pending = buffers.filter((b) => b.length > 0);
   while (pending.length > 0) {
-    let { bytesWritten } = await handle.writev(pending);
+    let bytesWritten = await writev(pending);
     // A short write: drop what went out, keep the rest of a partly written buffer.
     const rest: Uint8Array[] = [];
     for (const b of pending) {
@@ -52,44 +52,26 @@ export async function* coalesced(chunks: AsyncIterable<Uint8Array>, bytes: numbe
   if (batch.length > 0) yield batch;
 }
 
-/**
- * mkdir -p, then (durable) fsync every directory whose entry list changed (the parent of the first
- * one created down to `dir`), so a new directory chain survives a crash together with the file in it.
- */
-async function ensureDirectory(dir: string, durable: boolean): Promise<void> {
-  const firstCreated = await mkdir(dir, { recursive: true });
-  if (firstCreated === undefined || !durable) return;
-  let current = dir;
-  const changed = [current];
-  while (current !== firstCreated) {
-    current = dirname(current);
-    changed.push(current);
-  }
-  changed.push(dirname(firstCreated));
-  for (const path of changed) await fsyncDirectory(path);
-}
-
 // A concurrent delete may prune an empty directory between our mkdir and rename; retrying the
 // pair a few times settles that race without a lock.
 const RENAME_ATTEMPTS = 4;
 
 /**
- * Atomically moves a fully written temp file to `target`, creating parents, and (unless
- * `durable` is false) makes the move durable. The rename is tried first: the directory usually
- * exists already (a series receives many objects), and a missing one shows as ENOENT.
+ * Moves a fully written temp file to `target`, creating parents, without making the move
+ * durable: for what can be lost in a crash (an object's record). An object's data is put in
+ * place durably by its commit job (commit-threads.ts). The rename is tried first: the directory
+ * usually exists already, and a missing one shows as ENOENT.
  */
-export async function renameIntoPlace(tempPath: string, target: string, { durable = true } = {}): Promise<void> {
-  const parent = dirname(target);
+export async function renameIntoPlace(tempPath: string, target: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await rename(tempPath, target);
-      break;
+      return;
     } catch (error) {
       if (errnoOf(error) !== 'ENOENT' || attempt >= RENAME_ATTEMPTS) throw error;
     }
-    await ensureDirectory(parent, durable);
+    await mkdir(dirname(target), { recursive: true });
   }
-  if (durable) await fsyncDirectory(parent);
 }
 
 /** Removes now-empty directories from `dir` up to (not including) `stopAt`; stops at the first non-empty one. */

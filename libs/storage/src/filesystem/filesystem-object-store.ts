@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants, createReadStream, open as openCallback, read as readCallback } from 'node:fs';
+import {
+  close as closeCallback, closeSync, constants, createReadStream, fstat as fstatCallback, open as openCallback, read as readCallback, writev as writevCallback,
+} from 'node:fs';
 import { access, lstat, mkdir, open, readdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,6 +22,7 @@ import type { ByteRange, ObjectHead, ObjectListEntry, ObjectStore, PutObjectOpti
 import { asPutFailure } from '../put-failure';
 import { DEFAULT_CONTENT_TYPE, validatePutOptions, type ValidPutOptions } from '../put-options';
 import { withTypedErrors } from '../typed-read-stream';
+import { CommitThreads } from './commit-threads';
 import { coalesced, fsyncDirectory, pruneEmptyDirectories, renameIntoPlace, writeAllFully } from './durable-fs';
 import { errnoOf, isMissingPath, isNoObject, mapFsError } from './fs-errors';
 import { encodeObjectRecord, readObjectRecord } from './object-record';
@@ -40,9 +43,12 @@ const WHOLE_OBJECT_MAX = 4 * 1024 * 1024;
 /** Read size when streaming a large object: a few reads per MiB instead of sixteen. */
 const STREAM_READ = 1024 * 1024;
 
-/** Descriptor-level calls for borrow(), the retrieve path: lighter than FileHandle's. */
+/** Descriptor-level calls (puts' temp files, borrow()): lighter than FileHandle's. */
 const openFd = promisify(openCallback);
 const readFd = promisify(readCallback);
+const writevFd = promisify(writevCallback);
+const closeFd = promisify(closeCallback);
+const fstatFd = promisify(fstatCallback);
 
 export interface FilesystemObjectStoreOptions {
   /**
@@ -55,8 +61,8 @@ export interface FilesystemObjectStoreOptions {
 }
 
 const TEMP_AREA = '.tmp';
-/** Temp files kept open ahead of puts (about the associations storing at once). */
-const SPARE_TEMP_FILES = 4;
+/** Puts expected at once (about the associations storing at once): the temp files kept open ahead of them, and the commit threads. */
+const PUTS_AT_ONCE = 4;
 /** Far below the age at which the reconciler takes a temp file for an abandoned upload (1 h). */
 const SPARE_TEMP_FILE_MAX_AGE_MS = 60_000;
 const RECORD_AREA = '.meta';
@@ -94,9 +100,10 @@ export class FilesystemObjectStore implements ObjectStore {
   private readonly spareTempFiles = new SpareTempFiles({
     open: () => this.openTempFile(),
     discard: (file) => this.discardTempFile(file),
-    max: SPARE_TEMP_FILES,
+    max: PUTS_AT_ONCE,
     maxAgeMs: SPARE_TEMP_FILE_MAX_AGE_MS,
   });
+  private readonly commitThreads = new CommitThreads(PUTS_AT_ONCE);
 
   constructor(options: FilesystemObjectStoreOptions) {
     this.root = resolve(options.root);
@@ -113,40 +120,43 @@ export class FilesystemObjectStore implements ObjectStore {
     assertValidObjectKey(key);
     const valid = validatePutOptions(key, options);
     let file: TempFile | undefined;
-    let handle: FileHandle | undefined;
+    /** The temp file's descriptor while it is open. */
+    let fd: number | undefined;
     try {
       file = await this.spareTempFiles.take();
-      handle = file.handle;
-      const sink = handle;
+      fd = file.fd;
+      const sink = fd;
+      const writev = async (buffers: Uint8Array[]): Promise<number> => (await writevFd(sink, buffers)).bytesWritten;
       const digest = new ByteDigest(key, valid.size);
+      // Each batch is written when the next is complete; the last goes with the commit job, so a
+      // small object (one batch) costs that one job.
+      let last: Uint8Array[] = [];
       try {
         for await (const batch of coalesced(digested(source, digest), WRITE_BATCH_BYTES)) {
-          await writeAllFully(sink, batch).catch((error: unknown) => {
+          await writeAllFully(writev, last).catch((error: unknown) => {
             throw mapFsError(this.describe(), error, key);
           });
+          last = batch;
         }
       } catch (error) {
         throw asPutFailure(key, error);
       }
       const { size, sha256 } = digest.result();
-      // The data costs two fsyncs: file, then directory. The record, if any, is written and put
-      // in place meanwhile; it is a cache of what can be recomputed from the data (digest) or
-      // defaulted, so it is not fsynced: after a crash a lost or stale record reads as "digest
-      // unknown" (identity check).
-      await Promise.all([handle.sync(), needsRecord(valid) ? this.writeRecord(file, key, size, sha256, valid) : undefined]);
-      // Synced: nothing waits on the close. Record first, data last: the data rename is the
-      // moment the new object becomes visible.
-      const synced = handle;
-      handle = undefined;
-      synced.close().catch((error: unknown) => this.logger.warn({ key, err: error }, 'could not close a stored object file'));
-      await renameIntoPlace(file.path, this.dataPath(key));
+      // Record first, data last: the data rename is the moment the new object becomes visible.
+      // The record is a cache of what can be recomputed (digest) or defaulted, so it is not made
+      // durable: after a crash a lost or stale record reads as "digest unknown" (identity check).
+      if (needsRecord(valid)) await this.writeRecord(file, key, size, sha256, valid);
+      await this.commitThreads.commit({ fd: sink, buffers: last, tempPath: file.path, target: this.dataPath(key) });
+      // Synced: closing writes nothing back, so it is done at once rather than as another round trip.
+      fd = undefined;
+      this.closeQuietly(sink, key);
       // Off this put's path: the next one finds its temp file open.
       this.spareTempFiles.refill();
       this.logger.debug({ key, size, sha256 }, 'object stored');
       return { key, size, sha256 };
     } catch (error) {
       source.destroy();
-      await handle?.close().catch(() => undefined);
+      if (fd !== undefined) await closeFd(fd).catch(() => undefined);
       if (file) await Promise.all([unlink(file.path).catch(() => undefined), unlink(this.tempRecordPath(file)).catch(() => undefined)]);
       if (error instanceof ObjectStoreError) throw error;
       if (isKeyConflict(error)) {
@@ -157,13 +167,13 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   private async writeRecord(file: TempFile, key: string, size: number, sha256: string, valid: ValidPutOptions): Promise<void> {
-    // Its identity for the record: asked here, beside the fsync, only by puts that write one.
-    const { ino, birthtimeNs } = await file.handle.stat({ bigint: true });
+    // Its identity for the record: asked only by puts that write one.
+    const { ino, birthtimeNs } = await fstatFd(file.fd, { bigint: true });
     const identity = { ino: ino.toString(), ...(birthtimeNs !== 0n ? { born: birthtimeNs.toString() } : {}) };
     const record = encodeObjectRecord({ v: 1, ...identity, size, sha256, contentType: valid.contentType, metadata: valid.metadata });
     const tempRecord = this.tempRecordPath(file);
     await writeFile(tempRecord, record, { flag: 'wx', mode: 0o644 });
-    await renameIntoPlace(tempRecord, this.recordPath(key), { durable: false });
+    await renameIntoPlace(tempRecord, this.recordPath(key));
   }
 
   /** A new temp file for a put: created exclusively in the temp area. */
@@ -171,12 +181,12 @@ export class FilesystemObjectStore implements ObjectStore {
     await this.prepareAreas();
     const id = randomUUID();
     const path = join(this.tempDir, `${id}.data`);
-    const handle = await open(path, 'wx', 0o644);
-    return { id, path, handle, openedAt: Date.now() };
+    const fd = await openFd(path, 'wx', 0o644);
+    return { id, path, fd, openedAt: Date.now() };
   }
 
   private async discardTempFile(file: TempFile): Promise<void> {
-    await file.handle.close().catch(() => undefined);
+    await closeFd(file.fd).catch(() => undefined);
     await unlink(file.path).catch(() => undefined);
   }
 
@@ -227,7 +237,7 @@ export class FilesystemObjectStore implements ObjectStore {
       // A read of a regular file comes back short only at its end (as readWhole relies on too).
       const { bytesRead } = await readFd(fd, buffer, 0, LENT_BUFFER_SIZE, 0);
       if (bytesRead < LENT_BUFFER_SIZE) {
-        this.closeReadOnly(fd, key);
+        this.closeQuietly(fd, key);
         return lend(this.lentBuffers, buffer, bytesRead);
       }
       this.lentBuffers.give(buffer);
@@ -235,13 +245,13 @@ export class FilesystemObjectStore implements ObjectStore {
       return withTypedErrors(createReadStream(this.dataPath(key), { fd, highWaterMark: STREAM_READ }), (error) => mapFsError(this.describe(), error, key));
     } catch (error) {
       this.lentBuffers.give(buffer);
-      this.closeReadOnly(fd, key);
+      this.closeQuietly(fd, key);
       throw this.readError(key, error);
     }
   }
 
-  /** close(2) of a file opened only for reading writes nothing back: done at once, not on the thread pool. */
-  private closeReadOnly(fd: number, key: string): void {
+  /** close(2) of a file opened only for reading, or synced, writes nothing back: done at once, not on the thread pool. */
+  private closeQuietly(fd: number, key: string): void {
     try {
       closeSync(fd);
     } catch (error) {
@@ -358,9 +368,9 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
-  /** Removes the spare temp files; reads and puts open and close their own handles. */
+  /** Removes the spare temp files and ends the commit threads once the puts under way are done. */
   async close(): Promise<void> {
-    await this.spareTempFiles.close();
+    await Promise.all([this.spareTempFiles.close(), this.commitThreads.close()]);
   }
 
   /**

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { FileHandle } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { SpareTempFiles, type TempFile } from './spare-temp-files';
 
@@ -14,7 +13,7 @@ function fakeFiles(options: { max?: number; maxAgeMs?: number } = {}) {
       if (state.failing) throw new Error('ENOSPC');
       const id = `f${next++}`;
       state.opened.push(id);
-      return { id, path: `/tmp/${id}.data`, handle: {} as FileHandle, openedAt: clock } satisfies TempFile;
+      return { id, path: `/tmp/${id}.data`, fd: -1, openedAt: clock } satisfies TempFile;
     },
     discard: async (file) => {
       state.discarded.push(file.id);
