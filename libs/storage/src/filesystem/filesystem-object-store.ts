@@ -31,6 +31,9 @@ import { walkSorted } from './sorted-walk';
 
 /** Bytes gathered before one writev: a few syscalls per object instead of one per 16 KiB fragment. */
 const WRITE_BATCH_BYTES = 256 * 1024;
+/** The most a put's last batch may hold to be written by its commit job (commit-threads.ts). */
+const COMMIT_JOB_MAX_BYTES = 64 * 1024;
+const byteLength = (buffers: readonly Uint8Array[]): number => buffers.reduce((n, b) => n + b.length, 0);
 /** The first read of a whole object (see readWhole): most objects end within it. */
 const FIRST_READ = 256 * 1024;
 const MAX_SPARE_READ_BUFFERS = 4;
@@ -126,20 +129,26 @@ export class FilesystemObjectStore implements ObjectStore {
       file = await this.spareTempFiles.take();
       fd = file.fd;
       const sink = fd;
-      const writev = async (buffers: Uint8Array[]): Promise<number> => (await writevFd(sink, buffers)).bytesWritten;
+      const write = (buffers: readonly Uint8Array[]): Promise<void> =>
+        writeAllFully(async (pending) => (await writevFd(sink, pending)).bytesWritten, buffers).catch((error: unknown) => {
+          throw mapFsError(this.describe(), error, key);
+        });
       const digest = new ByteDigest(key, valid.size);
-      // Each batch is written when the next is complete; the last goes with the commit job, so a
-      // small object (one batch) costs that one job.
+      // Each batch is written when the next is complete. The last goes with the commit job if it
+      // is small, so a small object costs that one job; copying a larger one for the commit
+      // thread costs more than writing it here.
       let last: Uint8Array[] = [];
       try {
         for await (const batch of coalesced(digested(source, digest), WRITE_BATCH_BYTES)) {
-          await writeAllFully(writev, last).catch((error: unknown) => {
-            throw mapFsError(this.describe(), error, key);
-          });
+          await write(last);
           last = batch;
         }
       } catch (error) {
         throw asPutFailure(key, error);
+      }
+      if (byteLength(last) > COMMIT_JOB_MAX_BYTES) {
+        await write(last);
+        last = [];
       }
       const { size, sha256 } = digest.result();
       // Record first, data last: the data rename is the moment the new object becomes visible.
