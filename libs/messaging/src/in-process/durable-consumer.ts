@@ -180,8 +180,10 @@ export class DurableConsumer {
   }
 
   private async run(sub: Subscriber, msg: BusMessage, token: number): Promise<void> {
-    // Handlers start on a later tick, as they would after a network hop.
-    await Promise.resolve();
+    // Handlers start on a later turn of the event loop, as they would after a network hop. Not
+    // a microtask: that would run the handler before the publisher's own continuation (in
+    // embedded mode, the indexer's parsing ahead of the C-STORE response it delays).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       await sub.handler(msg);
       this.ack(msg.seq);
