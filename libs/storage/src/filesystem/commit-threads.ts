@@ -1,10 +1,11 @@
-// The durable end of a filesystem put (write the last bytes, fsync, rename into place, fsync
-// the directory) as one job on a thread of our own, instead of five round trips to libuv's
-// thread pool. Each round trip wakes a pool thread and then the main thread: on the two-core VMs
-// we measure on, a wake-up costs tens of microseconds of CPU and, when the main thread is busy
-// (embedded mode indexes on it), a wait in its queue. A 12 KiB put took 1.18 ms through
-// fs/promises and 0.68 ms as one job on a worker (0.46 ms as blocking calls, which would stall
-// every association for the length of an fsync).
+// The durable end of a filesystem put (write a small object's bytes, fsync, rename into place,
+// fsync the directory) as one job on a thread of our own, instead of a round trip to libuv's
+// thread pool per call. Each round trip wakes a pool thread and then the main thread: on the
+// two-core VMs we measure on, the waking side spends 0.1-0.3 ms of CPU on it, and when the main
+// thread is busy (embedded mode indexes on it) each continuation also waits in its queue. A
+// 12 KiB put took 1.18 ms through fs/promises and 0.68 ms as the same calls in one job on a
+// worker (0.46 ms as blocking calls on the main thread, which would stall every association for
+// the length of an fsync).
 import { Worker } from 'node:worker_threads';
 
 export interface CommitJob {
