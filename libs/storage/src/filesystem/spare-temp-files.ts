@@ -2,11 +2,12 @@
 // metadata operation and a round trip to libuv's thread pool; on the path of a put it sits
 // between the last byte received and the C-STORE-RSP. A spare is opened after a put completes,
 // while the peer sends its next object, so the next put starts writing at once.
+
 export interface TempFile {
   /** Names the temp files of one put: `<id>.data` (this file) and `<id>.meta` (its record). */
   readonly id: string;
   readonly path: string;
-  /** Open for writing; a put hands it to its commit job, which closes it. */
+  /** Open for writing; the put that takes the file closes it. */
   readonly fd: number;
   /** When it was created, on the clock of `now`. */
   readonly openedAt: number;
