@@ -5,7 +5,7 @@
 # C-STORE-RSP; both go to BENCH_OUT/index-tail.tsv for the report.
 #   pacs-embedded, pacs-cluster: GET /api/statistics on BENCH_HTTP_PORT (PEER_PORT+1000),
 #     polled until it reaches the dataset size or stops changing for BENCH_SETTLE_S (10 s)
-#   pacs-null: the count file the null SCP writes
+#   pacs-null, node-floor: the count file the SCP writes (bench/lib/count-file.ts)
 # Environment: PEER_PORT PEER_DIR (run-peer.sh), BENCH_LABEL BENCH_DATASET_DIR BENCH_OUT (run.sh)
 set -uo pipefail
 HTTP=${BENCH_HTTP_PORT:-$((PEER_PORT + 1000))}
@@ -26,7 +26,7 @@ cpu_ticks() {   # utime+stime(+children) of the peer's process tree, as bench.sh
 }
 current() {
   case "${BENCH_LABEL:-}" in
-    pacs-null) cat "$PEER_DIR/stored-count" 2>/dev/null || echo -1 ;;
+    pacs-null|node-floor) cat "$PEER_DIR/stored-count" 2>/dev/null || echo -1 ;;
     *) curl -sf --max-time 5 "http://127.0.0.1:$HTTP/api/statistics" 2>/dev/null | jq -r '.instances // -1' 2>/dev/null || echo -1 ;;
   esac
 }

@@ -6,22 +6,17 @@
 // Environment (from run-peer.sh): PEER_PORT, PEER_AET (default PACS), PEER_DIR, MAX_PDU; and
 // BENCH_WARM_UP, the synthetic C-STOREs of the start-up warm-up (default 1000 as scp-listener's
 // dicom.warmUpInstances; 0 measures a cold process).
-// It writes the number of answered C-STOREs to PEER_DIR/stored-count (read by bench/count.sh)
-// at most every 200 ms, off the receive path: the write runs on libuv's thread pool (a
-// synchronous write blocked the event loop for tens of ms whenever the disk was busy).
+// It writes the number of answered C-STOREs to PEER_DIR/stored-count (bench/lib/count-file.ts).
 // Usage: node --import tsx bench/null-scp.ts
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DicomServer, Status, defaultAcceptancePolicy, serveDimse, warmUpStorePath, type DimseHandlers } from '@pacs/dicom';
+import { publishStoredCount } from './lib/count-file';
 
 const port = Number(process.env['PEER_PORT'] ?? 11112);
 const aeTitle = process.env['PEER_AET'] ?? 'PACS';
 const maxPduLength = Number(process.env['MAX_PDU'] ?? 16384);
-const countFile = process.env['PEER_DIR'] ? join(process.env['PEER_DIR'], 'stored-count') : undefined;
 
 let stored = 0;
-let written = -1;
 const handlers: DimseHandlers = {
   store: async (request) => {
     // Flowing mode drops each chunk as it arrives; the response waits for the end.
@@ -45,34 +40,4 @@ server.on('error', (err) => console.error(`null-scp: ${err.message}`));
 const address = await server.listen();
 console.log(JSON.stringify({ msg: 'null-scp listening', port: address.port, aeTitle, maxPduLength }));
 
-let flushing: Promise<void> | undefined;
-const flush = (): Promise<void> => {
-  if (!countFile || written === stored || flushing) return flushing ?? Promise.resolve();
-  const value = stored;
-  // Written aside and renamed: count.sh never reads a half-written file.
-  flushing = writeFile(`${countFile}.tmp`, `${value}\n`).then(() => rename(`${countFile}.tmp`, countFile)).then(
-    () => {
-      written = value;
-      flushing = undefined;
-    },
-    (err: unknown) => {
-      flushing = undefined;
-      console.error(`null-scp: cannot write ${countFile}: ${String(err)}`);
-    },
-  );
-  return flushing;
-};
-void flush();
-setInterval(() => void flush(), 200).unref();
-const stop = (): void => {
-  // The write in flight (if any), then the final count.
-  void flush()
-    .then(() => flush())
-    .then(() => server.close(2_000))
-    .then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+publishStoredCount('null-scp', () => stored, () => server.close(2_000));

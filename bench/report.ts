@@ -130,6 +130,11 @@ for (const ds of datasets) {
   addRatio(ds, 'cluster C-STORE x1 vs orthanc-pg (no target)', ['pacs-cluster', 'store-x1'], ['orthanc-pg', 'store-x1'], 'inst_per_s', 3);
   addRatio(ds, 'null SCP (@pacs/dicom) x1 vs storescp --ignore', ['pacs-null', 'store-x1'], ['storescp-null', 'store-x1'], 'inst_per_s', 1);
   addRatio(ds, `null SCP (@pacs/dicom) ${xn.slice(6)} vs storescp --ignore`, ['pacs-null', xn], ['storescp-null', xn], 'inst_per_s', 1);
+  // The Node.js floor (bench/node-floor-scp.ts): how much of the gap to storescp any JavaScript SCP has.
+  addRatio(ds, 'Node.js floor x1 vs storescp --ignore (reference, no target)', ['node-floor', 'store-x1'], ['storescp-null', 'store-x1'], 'inst_per_s', 1);
+  addRatio(ds, `Node.js floor ${xn.slice(6)} vs storescp --ignore (reference, no target)`, ['node-floor', xn], ['storescp-null', xn], 'inst_per_s', 1);
+  addRatio(ds, 'null SCP (@pacs/dicom) x1 vs Node.js floor (no target)', ['pacs-null', 'store-x1'], ['node-floor', 'store-x1'], 'inst_per_s', 1);
+  addRatio(ds, `null SCP (@pacs/dicom) ${xn.slice(6)} vs Node.js floor (no target)`, ['pacs-null', xn], ['node-floor', xn], 'inst_per_s', 1);
   for (const ours of ['pacs-embedded', 'pacs-cluster']) {
     addRatio(ds, `${ours.slice(5)} C-MOVE vs dcmqrscp`, [ours, 'move'], ['dcmqrscp', 'move'], 'inst_per_s', 1);
     addRatio(ds, `${ours.slice(5)} C-GET vs orthanc`, [ours, 'get'], ['orthanc', 'get'], 'inst_per_s', 1);
@@ -272,7 +277,7 @@ if (externalLines.length) {
 
 interface BigPeer { rc: number; wallS: number; mbPerS: number; stored: string; idle: Record<string, number>; during: SamplerSummary; error?: string }
 const big = extra['bigInstance'] as { mib: number; rows: number; columns: number; fileBytes: number; peers: Record<string, BigPeer> } | undefined;
-const RECEIVER: Record<string, string> = { 'pacs-embedded': 'all-in-one', 'pacs-cluster': 'scp-listener', 'pacs-null': 'null-scp', 'storescp-null': 'storescp' };
+const RECEIVER: Record<string, string> = { 'pacs-embedded': 'all-in-one', 'pacs-cluster': 'scp-listener', 'pacs-null': 'null-scp', 'node-floor': 'node-floor-scp', 'storescp-null': 'storescp' };
 const bigRows: { peer: string; receiver: string; idleMiB: number | null; peakMiB: number | null; growthMiB: number | null; withinTarget: boolean | null; rc: number; stored: string; mbPerS: number; error?: string }[] = [];
 if (big) {
   line(`## RSS while receiving one ${big.mib} MiB instance`);

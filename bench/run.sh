@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # =============================================================================
 # bench/run.sh - the whole benchmark in one command: our PACS (embedded, cluster) and a
-# null-sink SCP on @pacs/dicom, side by side with the reference servers of ../shared/peers
+# null-sink SCP on @pacs/dicom (and the Node.js floor under it), side by side with the reference servers of ../shared/peers
 # (DCMTK storescp, storescp --ignore, dcmqrscp, Orthanc with SQLite and with PostgreSQL),
 # same machine, same run, same DCMTK clients and datasets. Writes bench/RESULTS.md and
 # bench/results.json (raw numbers and the ratios the issues ask for).
@@ -14,7 +14,7 @@
 #                     every peer alike instead of on whichever peer it happened to meet
 #   --reps N          runs of each C-STORE test within a round, each on a wiped peer (default 1)
 #   --quick           smoke run: tiny dataset, 1 round, fewer peers, 64 MiB "large" instance
-#   --peers "..."     peers, harness syntax (custom:NAME for ours); default: all eight
+#   --peers "..."     peers, harness syntax (custom:NAME for ours); default: all nine
 #   --port N          DICOM port of the peer under test (default 11312; HTTP = port+1000)
 #   --big-mib N       size of the single large instance (power of two, default 1024)
 #   --visibility-n N  instances sent one by one for the store → visible latency (default 100)
@@ -39,8 +39,8 @@ cd "$ROOT"
 PEERS_DIR=$(realpath -m "$ROOT/${BENCH_PEERS_DIR:-../shared/peers}")
 export BENCH_PEERS_DIR=$PEERS_DIR
 
-ALL_PEERS="storescp storescp-null dcmqrscp orthanc orthanc-pg custom:pacs-embedded custom:pacs-cluster custom:pacs-null"
-QUICK_PEERS="storescp storescp-null orthanc custom:pacs-embedded custom:pacs-cluster custom:pacs-null"
+ALL_PEERS="storescp storescp-null dcmqrscp orthanc orthanc-pg custom:pacs-embedded custom:pacs-cluster custom:pacs-null custom:node-floor"
+QUICK_PEERS="storescp storescp-null orthanc custom:pacs-embedded custom:pacs-cluster custom:pacs-null custom:node-floor"
 PROFILES="" REPS="" ROUNDS="" QUICK=0 PEERS="" PORT=11312 BIG_MIB="" VIS_N="" PAIRS="" INSTALL=1 BUILD=1 EXTRA=1 OUT=""
 usage() { sed -n '2,/^# =====/p' "$0" | sed 's/^# \{0,1\}//; /^=====/d'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
@@ -129,7 +129,7 @@ done
 printf 'round\tdataset\tpeer\tload1_before\tload1_after\tseconds\n' > "$OUT/load.tsv"
 
 # ---- 4. which Q/R services our peers answer (a C-FIND/C-MOVE/C-GET probe) -------------
-declare -A CAPS=([pacs-null]=store)
+declare -A CAPS=([pacs-null]=store [node-floor]=store)
 for label in pacs-embedded pacs-cluster; do
   [[ " $PEERS " == *" custom:$label "* ]] || continue
   CAPS[$label]=$("${TSX[@]}" bench/measure-extra.ts caps --label "$label" --port "$PORT" 2>>"$OUT/caps.log" | tail -1) || CAPS[$label]=""

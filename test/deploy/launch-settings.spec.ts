@@ -30,11 +30,11 @@ describe('every launcher of a PACS process starts node with the heap floor and t
     }
   });
 
-  test('the benchmark peers (embedded, cluster and the null SCP)', () => {
+  test('the benchmark peers (embedded, cluster, the null SCP and the Node.js floor)', () => {
     assert.match(read('bench/peer.sh'), new RegExp(`^export BENCH_HEAP_FLAG=${HEAP_FLAG} MALLOC_TRIM_THRESHOLD_=${TRIM_THRESHOLD}$`, 'm'));
-    // The embedded PACS and the null SCP; pacs-cluster.ts (a supervisor) adds it to its services.
-    const launches = (read('bench/peer.sh').match(/exec node [^\n]*/g) ?? []).filter((line) => /all-in-one|null-scp/.test(line));
-    assert.equal(launches.length, 2);
+    // The embedded PACS and the two null SCPs; pacs-cluster.ts (a supervisor) adds it to its services.
+    const launches = (read('bench/peer.sh').match(/exec node [^\n]*/g) ?? []).filter((line) => /all-in-one|null-scp|node-floor-scp/.test(line));
+    assert.equal(launches.length, 3);
     for (const line of launches) assert.match(line, /^exec node "\$BENCH_HEAP_FLAG" /);
     assert.match(read('bench/pacs-cluster.ts'), /env\['BENCH_HEAP_FLAG'\]/);
   });
