@@ -86,8 +86,8 @@ function start(name: string, args: string[], extraEnv: Record<string, string> = 
   return child;
 }
 
-// The heap floor every PACS process starts with (set by bench/peer.sh), then any extra flags.
-const nodeOptions = [env['BENCH_HEAP_FLAG'] ?? '', ...(env['BENCH_NODE_OPTIONS'] ?? '').split(' ')].filter(Boolean);
+// The heap flags every PACS process starts with (set by bench/peer.sh), then any extra flags.
+const nodeOptions = [...(env['BENCH_HEAP_FLAGS'] ?? '').split(' '), ...(env['BENCH_NODE_OPTIONS'] ?? '').split(' ')].filter(Boolean);
 const app = (name: string): string[] => [...nodeOptions, join(env['BENCH_DIST'] ?? join(ROOT, 'dist'), 'apps', name, 'main.js')];
 const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));

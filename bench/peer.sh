@@ -19,10 +19,10 @@ mkdir -p "$PEER_DIR"
 cd "$ROOT"
 # A PACS_* variable left in the environment would be read as configuration.
 for v in $(compgen -e | grep '^PACS_' || true); do unset "$v"; done
-# Every PACS process starts with the heap floor and glibc's trim threshold, as the image and the
+# Every PACS process starts with the heap flags and glibc's trim threshold, as the image and the
 # Helm chart start them (docs/adr/0002-memory-settings.md); bench/pacs-cluster.ts passes the
-# flag on to its processes, which inherit the environment.
-export BENCH_HEAP_FLAG=--initial-old-space-size=64 MALLOC_TRIM_THRESHOLD_=16777216
+# flags on to its processes, which inherit the environment.
+export BENCH_HEAP_FLAGS="--initial-old-space-size=64 --max-semi-space-size=2" MALLOC_TRIM_THRESHOLD_=16777216
 
 case "${1:-}" in
   pacs-embedded)
@@ -38,15 +38,15 @@ aeMap:
   - { aeTitle: "${MOVE_DEST_AET:-BENCHMOVE}", host: ${MOVE_DEST_HOST:-127.0.0.1}, port: ${MOVE_DEST_PORT:-11190} }
 YAML
     # shellcheck disable=SC2086
-    PACS_CONFIG="$PEER_DIR/pacs-embedded.yaml" exec node "$BENCH_HEAP_FLAG" ${BENCH_NODE_OPTIONS:-} "${BENCH_DIST:-$ROOT/dist}/apps/all-in-one/main.js" ;;
+    PACS_CONFIG="$PEER_DIR/pacs-embedded.yaml" exec node $BENCH_HEAP_FLAGS ${BENCH_NODE_OPTIONS:-} "${BENCH_DIST:-$ROOT/dist}/apps/all-in-one/main.js" ;;
   pacs-cluster)
     exec node --import tsx bench/pacs-cluster.ts ;;
   pacs-null)
     # shellcheck disable=SC2086
-    exec node "$BENCH_HEAP_FLAG" ${BENCH_NODE_OPTIONS:-} --import tsx bench/null-scp.ts ;;
+    exec node $BENCH_HEAP_FLAGS ${BENCH_NODE_OPTIONS:-} --import tsx bench/null-scp.ts ;;
   node-floor)
     # shellcheck disable=SC2086
-    exec node "$BENCH_HEAP_FLAG" ${BENCH_NODE_OPTIONS:-} --import tsx bench/node-floor-scp.ts ;;
+    exec node $BENCH_HEAP_FLAGS ${BENCH_NODE_OPTIONS:-} --import tsx bench/node-floor-scp.ts ;;
   *)
     echo "peer.sh: unknown peer '${1:-}' (pacs-embedded | pacs-cluster | pacs-null | node-floor)" >&2; exit 2 ;;
 esac

@@ -103,7 +103,7 @@ export function configMapData(objects: readonly K8sObject[], name: string): Reco
 }
 
 export const APPS = ['admin-api', 'archiver', 'indexer', 'qr-service', 'scp-listener'] as const;
-/** The node flag every long-running PACS process starts with (docs/adr/0002-memory-settings.md). */
-export const HEAP_FLAG = '--initial-old-space-size=64';
+/** The node flags every long-running PACS process starts with (docs/adr/0002-memory-settings.md). */
+export const HEAP_FLAGS = ['--initial-old-space-size=64', '--max-semi-space-size=2'] as const;
 /** The MALLOC_TRIM_THRESHOLD_ of every PACS process, in bytes (the same ADR). */
 export const TRIM_THRESHOLD = 16 * 1024 * 1024;

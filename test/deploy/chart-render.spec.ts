@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { checkApiRules } from '../../tools/k8s/api-rules';
 import { isHook } from '../../tools/k8s/render-chart';
 import { validateObjects } from '../../tools/k8s/validate-objects';
-import { APPS, HEAP_FLAG, VALUE_SETS, configMapData, named, objectsOf, ofKind, podSpec, render, type ContainerSpec } from './chart-fixtures';
+import { APPS, HEAP_FLAGS, VALUE_SETS, configMapData, named, objectsOf, ofKind, podSpec, render, type ContainerSpec } from './chart-fixtures';
 
 // The chart rendered with each supported value set: every object must pass the Kubernetes
 // schemas (kubernetes-models, unknown fields refused) and the API server's cross-object rules.
@@ -29,7 +29,7 @@ describe('what the default values deploy', () => {
     assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), APPS.map((a) => `pacs-${a}`));
     for (const app of APPS) {
       const c = podSpec(named(objects, 'Deployment', `pacs-${app}`)).containers[0] as ContainerSpec;
-      assert.deepEqual(c.command, ['node', HEAP_FLAG, `dist/apps/${app}/main.js`]);
+      assert.deepEqual(c.command, ['node', ...HEAP_FLAGS, `dist/apps/${app}/main.js`]);
     }
     assert.equal((named(objects, 'Deployment', 'pacs-scp-listener')['spec'] as { replicas: number }).replicas, 2);
   });

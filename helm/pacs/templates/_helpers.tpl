@@ -313,8 +313,8 @@ spec:
         - name: {{ .name }}
           image: {{ include "pacs.image" $root | quote }}
           imagePullPolicy: {{ $root.Values.image.pullPolicy }}
-          {{- /* The heap floor: docs/adr/0002-memory-settings.md */}}
-          command: ["node", "--initial-old-space-size=64", {{ printf "dist/apps/%s/main.js" .name | quote }}]
+          {{- /* The heap floor and the young generation's cap: docs/adr/0002-memory-settings.md */}}
+          command: ["node", "--initial-old-space-size=64", "--max-semi-space-size=2", {{ printf "dist/apps/%s/main.js" .name | quote }}]
           ports:
             {{- if eq .name "scp-listener" }}
             - name: dicom
