@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 # One image for every PACS process: the Helm chart runs
 # `node --initial-old-space-size=64 --max-semi-space-size=2 dist/apps/<name>/main.js` for
-# scp-listener, indexer, qr-service, archiver and admin-api (the flags, and MALLOC_TRIM_THRESHOLD_ below:
-# docs/adr/0002-memory-settings.md) and `node dist/apps/migrate/main.js` as a Job; without
-# arguments it runs the embedded all-in-one mode. Runs as UID 10001 and writes only to /tmp and
-# /data, so it works with a read-only root filesystem.
+# scp-listener, indexer, qr-service, archiver and admin-api (the flags, and
+# MALLOC_TRIM_THRESHOLD_ below: docs/adr/0002-memory-settings.md) and
+# `node dist/apps/migrate/main.js` as a Job; without arguments it runs the embedded all-in-one
+# mode. Runs as UID 10001 and writes only to /tmp and /data, so it works with a read-only root
+# filesystem.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app

@@ -113,6 +113,13 @@ function serve(socket: Socket): void {
     return true;
   };
   socket.on('data', (chunk: Buffer) => {
+    try {
+      receive(chunk);
+    } catch {
+      socket.destroy(); // a PDU or command set the codecs refuse
+    }
+  });
+  const receive = (chunk: Buffer): void => {
     let pos = 0;
     if (headerStart) {
       const header = Buffer.concat([headerStart, chunk.subarray(0, PDU_HEADER_LENGTH - headerStart.length)]);
@@ -145,7 +152,7 @@ function serve(socket: Socket): void {
       if (!gather(chunk.subarray(pos, pos + PDU_HEADER_LENGTH))) return void socket.destroy();
       pos += PDU_HEADER_LENGTH;
     }
-  });
+  };
 }
 
 const server = createServer(serve);

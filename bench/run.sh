@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # =============================================================================
-# bench/run.sh - the whole benchmark in one command: our PACS (embedded, cluster) and a
-# null-sink SCP on @pacs/dicom (and the Node.js floor under it), side by side with the reference servers of ../shared/peers
-# (DCMTK storescp, storescp --ignore, dcmqrscp, Orthanc with SQLite and with PostgreSQL),
-# same machine, same run, same DCMTK clients and datasets. Writes bench/RESULTS.md and
-# bench/results.json (raw numbers and the ratios the issues ask for).
+# bench/run.sh - the whole benchmark in one command: our PACS (embedded, cluster), a
+# null-sink SCP on @pacs/dicom and the Node.js floor under it, side by side with the reference
+# servers of ../shared/peers (DCMTK storescp, storescp --ignore, dcmqrscp, Orthanc with SQLite
+# and with PostgreSQL), same machine, same run, same DCMTK clients and datasets. Writes
+# bench/RESULTS.md and bench/results.json (raw numbers and the ratios the issues ask for).
 #
 # Usage: bench/run.sh [options]
 #   --profiles "small medium"  datasets (make-dataset.sh profiles: tiny small medium)
