@@ -5,7 +5,8 @@
 #   pacs-cluster   scp-listener + indexer + qr-service + admin-api on PostgreSQL, NATS and
 #                  s3rver (bench/pacs-cluster.ts)
 #   pacs-null      a null-sink C-STORE SCP on @pacs/dicom (bench/null-scp.ts)
-#   node-floor     the least a Node.js null-sink C-STORE SCP does, for reference (bench/node-floor-scp.ts)
+#   node-floor     the least a Node.js null-sink C-STORE SCP does, for reference
+#                  (bench/node-floor-scp.ts)
 # Usage: PEER_CMD='exec bench/peer.sh LABEL' (with the absolute path).
 # Environment (from run-peer.sh): PEER_PORT PEER_DIR PEER_AET MOVE_DEST_AET MOVE_DEST_HOST
 # MOVE_DEST_PORT MAX_PDU. Bench settings: BENCH_HTTP_PORT (default PEER_PORT+1000),
