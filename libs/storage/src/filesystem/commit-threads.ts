@@ -7,6 +7,7 @@
 // worker (0.46 ms as blocking calls on the main thread, which would stall every association for
 // the length of an fsync).
 import { Worker } from 'node:worker_threads';
+import { RENAME_ATTEMPTS } from './durable-fs';
 
 export interface CommitJob {
   /**
@@ -37,19 +38,11 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const { dirname } = require('node:path');
-const RENAME_ATTEMPTS = 4;
+const RENAME_ATTEMPTS = ${RENAME_ATTEMPTS};
 
-function writeAll(fd, buffers) {
-  let pending = buffers.filter((b) => b.length > 0);
-  while (pending.length > 0) {
-    let written = fs.writevSync(fd, pending);
-    const rest = [];
-    for (const b of pending) {
-      if (written >= b.length) written -= b.length;
-      else { rest.push(written > 0 ? b.subarray(written) : b); written = 0; }
-    }
-    pending = rest;
-  }
+// A write may take fewer bytes than asked (POSIX): the rest follows from where it stopped.
+function writeAll(fd, bytes) {
+  for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at);
 }
 
 function fsyncDirectory(path) {
@@ -68,7 +61,7 @@ function ensureDirectory(dir) {
 }
 
 function commit({ fd, bytes, tempPath, target }) {
-  if (bytes) writeAll(fd, [bytes]);
+  if (bytes) writeAll(fd, bytes);
   fs.fsyncSync(fd);
   const parent = dirname(target);
   for (let attempt = 1; ; attempt++) {

@@ -53,8 +53,8 @@ export async function* coalesced(chunks: AsyncIterable<Uint8Array>, bytes: numbe
 }
 
 // A concurrent delete may prune an empty directory between our mkdir and rename; retrying the
-// pair a few times settles that race without a lock.
-const RENAME_ATTEMPTS = 4;
+// pair a few times settles that race without a lock (here and in a commit job).
+export const RENAME_ATTEMPTS = 4;
 
 /**
  * Moves a fully written temp file to `target`, creating parents, without making the move
