@@ -39,8 +39,8 @@ const maxPduLength = Number(process.env['MAX_PDU'] ?? 16384);
 const policy = defaultAcceptancePolicy({ aeTitle, acceptUnknownCallingAe: true, maxPduLength });
 const COMMAND = 0x01;
 const LAST = 0x02;
-/** PS3.8 Table 9-25: an A-RELEASE-RP is a header and four reserved bytes. */
-const RELEASE_RP = Buffer.from([PduType['A-RELEASE-RP'], 0, 0, 0, 0, 4, 0, 0, 0, 0]);
+/** PS3.8 §9.3.7: the same for every association. */
+const RELEASE_RP = encodePdu({ type: 'A-RELEASE-RP' });
 
 let stored = 0;
 
