@@ -247,6 +247,37 @@ describe('C-STORE SCP', () => {
 });
 
 describe('C-FIND SCP', () => {
+  test('matches the handler has at hand leave with the final response in one socket write; a match that comes later, in a write of its own', async () => {
+    const server: { writes?: { count: number; reset(): number } } = {};
+    let release!: () => void;
+    const { port, accepted } = await startServer({
+      find: async function* ({ identifier }) {
+        for (let i = 0; i < 3; i++) yield new DataSet().setStrings(0x00100020, `P${i}`);
+        if (identifier.getString(0x00100020) !== 'wait') return;
+        await new Promise<void>((resolve) => (release = resolve));
+        yield new DataSet().setStrings(0x00100020, 'LATE');
+      },
+    });
+    const a = await open(port);
+    assert.equal((await echo(a)).status, 0);
+    server.writes = countSocketWrites(accepted[0]!);
+    const all = async (id: string): Promise<string[]> => {
+      const out: string[] = [];
+      const query = find(a, QueryRetrieveModel.StudyRootFind, new DataSet().setStrings(0x00080052, 'STUDY').setStrings(0x00100020, id));
+      for await (const m of query) {
+        out.push(m.getString(0x00100020)!);
+        if (out.length === 3) setTimeout(() => release?.(), 20);
+      }
+      assert.equal((await query.done).status, Status.Success);
+      return out;
+    };
+    assert.deepEqual(await all('now'), ['P0', 'P1', 'P2']);
+    assert.equal(server.writes.reset(), 1, 'three pending responses and the final one in one write');
+    assert.deepEqual(await all('wait'), ['P0', 'P1', 'P2', 'LATE']);
+    assert.equal(server.writes.reset(), 2, 'the first three pending responses, then the late match with the final one');
+    await a.release();
+  });
+
   test('cancel(): the handler\'s signal aborts and the final status is 0xFE00', async () => {
     let handlerAborted = false;
     const { port } = await startServer({

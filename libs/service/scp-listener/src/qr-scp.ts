@@ -35,6 +35,13 @@ function outcomeOf(status: number): SubOperationOutcome {
   return category === 'success' ? 'completed' : category === 'warning' ? 'warning' : 'failed';
 }
 
+/**
+ * Matches sent between two turns of the event loop, where a C-CANCEL-RQ is read (PS3.7
+ * §9.1.2.1.5). The pending responses in between leave in one write (DimseChannel.send), so a
+ * turn per match would cost a write and a wake-up of the peer per match.
+ */
+const MATCHES_PER_TURN = 32;
+
 const empty = (status: number, errorComment: string): RetrieveResult => ({ completed: 0, failed: 0, warning: 0, status, errorComment });
 
 interface OpenedInstance {
@@ -96,10 +103,11 @@ export class QrScp {
       throw new DimseStatusError(Status.NotAuthorized, 'C-FIND', `${req.association.callingAeTitle} may not query this archive`);
     }
     try {
+      let sent = 0;
       for await (const match of this.client.find(this.request(req), req.signal)) {
         yield match;
-        // Matches can arrive faster than anything else happens: let a C-CANCEL-RQ in between.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Matches can arrive faster than anything else happens: let a C-CANCEL-RQ in now and then.
+        if (++sent % MATCHES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (err) {
       // Cancelled: the DIMSE layer answers 0xFE00 itself.

@@ -142,9 +142,11 @@ export class DimseChannel {
    * tick may end only after every promise callback queued ahead has run: the next
    * sub-operation's read after a C-STORE-RSP (0.1 ms), the indexer's work woken by the
    * announcement of a stored instance before its C-STORE-RSP (0.2 ms, embedded mode). A
-   * streamed data set goes out as it is read.
+   * streamed data set goes out as it is read. `flush: false` is for a message the peer does not
+   * act on (a pending C-FIND response): it leaves with whatever else this tick writes, so the
+   * matches of one batch and the final response reach the peer in one write.
    */
-  async send(presentationContextId: number, command: DimseCommandBase, data?: Buffer | Readable): Promise<void> {
+  async send(presentationContextId: number, command: DimseCommandBase, data?: Buffer | Readable, options: { flush?: boolean } = {}): Promise<void> {
     const transferSyntax = this.association.negotiated?.contexts.get(presentationContextId)?.transferSyntax;
     if (data !== undefined && transferSyntax !== undefined && dataSetEncoding(transferSyntax).deflated) data = padDeflatedToEven(data);
     const sends = [this.association.sendCommand(presentationContextId, encodeCommandSet({ ...command, hasDataSet: data !== undefined }))];
@@ -155,7 +157,7 @@ export class DimseChannel {
           : this.association.sendDataStream(presentationContextId, data),
       );
     }
-    if (data === undefined || Buffer.isBuffer(data)) this.association.flushWrites();
+    if ((data === undefined || Buffer.isBuffer(data)) && options.flush !== false) this.association.flushWrites();
     try {
       await Promise.all(sends);
     } catch (err) {

@@ -1,7 +1,7 @@
 // C-FIND SCP (PS3.7 §9.1.2, PS3.4 C.4.1): one pending response per match, then the final one;
 // C-CANCEL-RQ stops the matching at once and is answered 0xFE00.
 import { DataSet, writeDataSet } from '../../core';
-import { cFindRsp, Status, type CFindRq } from '../commands';
+import { cFindRsp, Status, statusCategory, type CFindRq } from '../commands';
 import type { InboundRequest } from '../channel/inbound';
 import type { Operation, ScpContext } from './context';
 import type { DimseOutcome, FindPending } from './handlers';
@@ -13,6 +13,8 @@ const noop = (): void => undefined;
 
 export async function performFind(ctx: ScpContext, request: InboundRequest, op: Operation): Promise<void> {
   const command = request.command as CFindRq;
+  // A pending response is not flushed on its own: the peer acts only on the final one, and the
+  // matches the handler has at hand leave together, with the final response when it follows.
   const respond = (outcome: DimseOutcome, identifier?: DataSet): Promise<void> =>
     ctx.channel.send(
       request.presentationContextId,
@@ -23,6 +25,7 @@ export async function performFind(ctx: ScpContext, request: InboundRequest, op: 
         errorComment: errorComment(outcome.errorComment),
       }),
       identifier ? writeDataSet(identifier, request.context.transferSyntax) : undefined,
+      { flush: statusCategory(outcome.status) !== 'pending' },
     );
 
   const identifier = await readIdentifier(request, ctx.maxIdentifierLength);
