@@ -32,6 +32,18 @@ describe('PgliteThread', () => {
     assert.deepEqual(results.map((r) => r.rows), [[{ a: 1 }], [{ b: 2 }]]);
   });
 
+  test('queries(): statements with parameters, one after the other, in one message; the first failure rejects', async () => {
+    const results = await db.queries([
+      { sql: 'DECLARE q NO SCROLL CURSOR WITH HOLD FOR SELECT g AS n FROM generate_series(1, $1::int) g', params: [5] },
+      { sql: 'FETCH FORWARD 3 FROM q' },
+      { sql: 'FETCH FORWARD 3 FROM q' },
+      { sql: 'CLOSE q' },
+    ]);
+    assert.deepEqual(results.map((r) => r.rows.map((row) => (row as { n: number }).n)), [[], [1, 2, 3], [4, 5], []]);
+    await assert.rejects(db.queries([{ sql: 'SELECT 1' }, { sql: 'FETCH 1 FROM no_such_cursor' }, { sql: 'INSERT INTO t VALUES (99, $1)', params: ['never'] }]), (e) => sqlState(e) === '34000');
+    assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t WHERE id = 99')).rows[0]?.n, 0, 'nothing after the failure ran');
+  });
+
   test('a transaction holds other statements back until it commits', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -23,10 +23,17 @@ export interface PgliteTransaction {
 
 type Request =
   | { op: 'query'; sql: string; params?: unknown[]; tx?: number }
+  | { op: 'queries'; statements: Statement[] }
   | { op: 'exec'; sql: string }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'close' };
+
+/** One statement with its parameters. */
+export interface Statement {
+  sql: string;
+  params?: unknown[];
+}
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, unknown> };
 
@@ -58,6 +65,11 @@ const { parentPort, workerData } = require('node:worker_threads');
   const handle = async (m) => {
     switch (m.op) {
       case 'query': return plain(await target(m).query(m.sql, m.params));
+      case 'queries': {
+        const out = [];
+        for (const s of m.statements) out.push(plain(await db.query(s.sql, s.params)));
+        return out;
+      }
       case 'exec': return (await target(m).exec(m.sql)).map(plain);
       case 'begin':
         return new Promise((started, failed) => {
@@ -123,6 +135,15 @@ export class PgliteThread {
 
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<PgliteResult<R>> {
     return this.statement<R>(sql, params);
+  }
+
+  /**
+   * Statements run one after the other (not as one transaction), sent in one message: a cursor's
+   * DECLARE and its first FETCH cost one round trip to the thread instead of two. The first
+   * failure ends the sequence and rejects.
+   */
+  queries(statements: Statement[]): Promise<PgliteResult[]> {
+    return this.call({ op: 'queries', statements }) as Promise<PgliteResult[]>;
   }
 
   /** Statements without parameters, possibly several: one result each. */

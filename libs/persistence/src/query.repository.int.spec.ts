@@ -240,6 +240,10 @@ function suite(name: string, makeOptions: () => { options: DatabaseOptions; clea
       const [open] = await db.query(`SELECT count(*)::int AS n FROM pg_cursors WHERE name LIKE 'qr\\_%'`);
       assert.equal(open.n, 0);
       assert.equal((await matches(query({ PatientID: `${root}*` }))).length, 4, 'all four, over two fetches');
+      // Closed after the last batch without the caller waiting for it; PGlite's one session runs
+      // the CLOSE before this count (on PostgreSQL the cursor's session is another one).
+      const [afterAll] = await db.query(`SELECT count(*)::int AS n FROM pg_cursors WHERE name LIKE 'qr\\_%'`);
+      assert.equal(afterAll.n, 0);
     });
 
     test('study sort order is configurable', async () => {

@@ -20,6 +20,11 @@ export function isSingleConnection(dataSource: DataSource): boolean {
   return singleConnection.has(dataSource);
 }
 
+/** The PGlite thread that is a data source's one connection, if it is one. */
+export function pgliteOf(dataSource: DataSource): PgliteThread | undefined {
+  return singleConnection.get(dataSource);
+}
+
 export async function inTransaction<T>(db: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
   const pglite = singleConnection.get(db);
   if (pglite) {
