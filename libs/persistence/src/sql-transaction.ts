@@ -26,7 +26,7 @@ export function pgliteOf(dataSource: DataSource): PgliteThread | undefined {
 }
 
 export async function inTransaction<T>(db: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
-  const pglite = singleConnection.get(db);
+  const pglite = pgliteOf(db);
   if (pglite) {
     return pglite.transaction((tx) => fn({ query: async <R extends object>(text: string, params?: readonly unknown[]) => (await tx.query<R>(text, params ? [...params] : undefined)).rows }));
   }
