@@ -13,9 +13,10 @@
 //   floor --datasets D1,D2 --dir WORKDIR --n N --out FILE
 //       the disk's share of one acknowledged C-STORE for each dataset's mean instance size:
 //       create+write+fsync+rename+fsync(dir) vs create+write+close (lib/durable-write-floor.ts)
-//   retrieve --datasets D1,D2 --port P --pairs N --compare "ours:reference:move|get ..." --out FILE
-//       C-MOVE / C-GET of one study, our peer and a reference side by side, taking turns in N
-//       pairs (lib/paired-retrieve.ts); default pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get
+//   retrieve --datasets D1,D2 --port P --pairs N --compare "ours:reference:move|get|find ..." --out FILE
+//       C-MOVE / C-GET of one study, or bench.sh's study-level C-FIND, our peer and a reference
+//       side by side, taking turns in N pairs (lib/paired-retrieve.ts); default
+//       pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get pacs-embedded:orthanc-pg:find
 //
 // Usage: node --import tsx bench/measure-extra.ts COMMAND [options]
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { ensureBigInstance } from './lib/big-instance';
 import { runClient } from './lib/dcmtk-client';
 import { measureDurableWriteFloor, type DurableWriteFloor } from './lib/durable-write-floor';
-import { dicomFilesUnder, measurePairedRetrieve, type PairedRetrieveResult, type RetrieveService } from './lib/paired-retrieve';
+import { dicomFilesUnder, measurePairedRetrieve, type PairedRetrieveResult, type PairedService } from './lib/paired-retrieve';
 import { aetOf, countPeer, isOurs, peerRoots, startPeer, stopPeer } from './lib/peers';
 import { probeCapabilities, type Peer } from './lib/qr-probe';
 import { RssSampler, type SamplerSummary } from './lib/rss-sampler';
@@ -203,13 +204,13 @@ async function retrieve(args: string[]): Promise<void> {
     args,
     options: {
       datasets: { type: 'string' }, port: { type: 'string' }, pairs: { type: 'string', default: '21' },
-      compare: { type: 'string', default: 'pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get' }, out: { type: 'string' },
+      compare: { type: 'string', default: 'pacs-embedded:dcmqrscp:move pacs-embedded:orthanc:get pacs-embedded:orthanc-pg:find' }, out: { type: 'string' },
     },
   });
   const comparisons = list(values.compare).map((c) => {
     const [ours, reference, service] = c.split(':');
-    if (!ours || !reference || (service !== 'move' && service !== 'get')) throw new Error(`--compare ${c}: expected ours:reference:move|get`);
-    return [ours, reference, service as RetrieveService] as const;
+    if (!ours || !reference || (service !== 'move' && service !== 'get' && service !== 'find')) throw new Error(`--compare ${c}: expected ours:reference:move|get|find`);
+    return [ours, reference, service as PairedService] as const;
   });
   const results: Record<string, PairedRetrieveResult> = {};
   for (const dataset of list(values.datasets)) {

@@ -143,17 +143,21 @@ for (const ds of datasets) {
   }
 }
 
-// Retrieve in pairs (measure-extra.ts retrieve): ours and the reference taking turns.
+// Retrieve and query in pairs (measure-extra.ts retrieve): ours and the reference taking turns.
+// Retrieves in instances per second; the C-FIND in ms of a findscu run, its ratio a speed too
+// (the reference's time over ours), so that every row in pairs reads "higher is better".
 const paired = (extra['pairedRetrieve'] ?? {}) as Record<string, PairedRetrieveResult>;
-const SERVICE_NAME = { move: 'C-MOVE', get: 'C-GET' } as const;
+const SERVICE_NAME = { move: 'C-MOVE', get: 'C-GET', find: 'C-FIND study' } as const;
 const instPerS = (instances: number, ms: number | null): number | null => (ms ? (1000 * instances) / ms : null);
 for (const [ds, result] of Object.entries(paired)) {
   for (const c of result.comparisons) {
     const s = c.summary;
-    const oursValue = instPerS(result.studyInstances, s.oursMedianMs);
-    const referenceValue = instPerS(result.studyInstances, s.referenceMedianMs);
+    const find = c.service === 'find';
+    const oursValue = find ? s.oursMedianMs : instPerS(result.studyInstances, s.oursMedianMs);
+    const referenceValue = find ? s.referenceMedianMs : instPerS(result.studyInstances, s.referenceMedianMs);
     ratios.push({
-      dataset: ds, what: `${c.ours.slice(5)} ${SERVICE_NAME[c.service]} vs ${c.reference}, in pairs`, ours: `${c.ours} ${c.service} (paired)`, reference: `${c.reference} ${c.service} (paired)`,
+      dataset: ds, what: `${c.ours.slice(5)} ${SERVICE_NAME[c.service]} vs ${c.reference}, in pairs${find ? ' (ms; ratio: reference ms / ours)' : ''}`,
+      ours: `${c.ours} ${c.service} (paired)`, reference: `${c.reference} ${c.service} (paired)`,
       oursValue, referenceValue, ratio: s.ratio, target: '≥ 1', met: s.ratio === null ? null : s.ratio >= 1, perRound: [],
       pairs: `ours faster in ${s.oursFaster} of ${s.pairs - s.incomplete} pairs; p10–p90 ${fmt(s.pairRatioP10, 2)}–${fmt(s.pairRatioP90, 2)}`,
       ...(s.ratio === null ? { note: result.error ?? 'no complete pair' } : {}),
@@ -318,21 +322,22 @@ if (vis) {
 }
 
 if (Object.keys(paired).length) {
-  line('## Retrieve in pairs');
+  line('## Retrieve and query in pairs');
   line();
-  line('The move and get cells above come from bench.sh, which runs all of one peer\'s retrieves together, minutes away from the');
+  line('The move, get and find cells above come from bench.sh, which runs all of one peer\'s runs together, minutes away from the');
   line('reference\'s: on this shared host a cell moves by about 25% over minutes. Here (measure-extra.ts retrieve) our embedded');
-  line('PACS and the reference run side by side, both loaded with the dataset, and retrieve its first study in turns, the order');
-  line('alternating from pair to pair, after one untimed retrieve each: both sides of a pair meet the same spell of the host.');
-  line('The same DCMTK clients as bench.sh (movescu to a storescp, getscu); a run counts when every instance arrived.');
+  line('PACS and the reference run side by side, both loaded with the dataset, and take turns (retrieving its first study, or');
+  line('bench.sh\'s study-level C-FIND by Patient ID), the order alternating from pair to pair, after one untimed run each: both');
+  line('sides of a pair meet the same spell of the host. The same DCMTK clients as bench.sh (movescu to a storescp, getscu,');
+  line('findscu); a run counts when every instance, or every match, arrived.');
   line();
-  line('| dataset | comparison | complete pairs | ours ms (median) | reference ms (median) | ratio (inst/s) | ours faster in | pair ratio p10 / median / p90 |');
+  line('| dataset | comparison | complete pairs | ours ms (median) | reference ms (median) | ratio (speed) | ours faster in | pair ratio p10 / median / p90 |');
   line('|---|---|---|---|---|---|---|---|');
   for (const [ds, result] of Object.entries(paired)) {
     if (result.error) line(`| ${ds} | error: ${result.error} | | | | | | |`);
     for (const c of result.comparisons) {
       const x = c.summary;
-      line(`| ${ds} | ${c.ours} ${SERVICE_NAME[c.service]} vs ${c.reference} (${result.studyInstances} instances) | ${x.pairs - x.incomplete}/${x.pairs} | ${fmt(x.oursMedianMs)} | ${fmt(x.referenceMedianMs)} | ${fmt(x.ratio, 2)} | ${x.oursFaster} | ${fmt(x.pairRatioP10, 2)} / ${fmt(x.pairRatioMedian, 2)} / ${fmt(x.pairRatioP90, 2)} |`);
+      line(`| ${ds} | ${c.ours} ${SERVICE_NAME[c.service]} vs ${c.reference} (${c.service === 'find' ? 'by Patient ID' : `${result.studyInstances} instances`}) | ${x.pairs - x.incomplete}/${x.pairs} | ${fmt(x.oursMedianMs)} | ${fmt(x.referenceMedianMs)} | ${fmt(x.ratio, 2)} | ${x.oursFaster} | ${fmt(x.pairRatioP10, 2)} / ${fmt(x.pairRatioMedian, 2)} / ${fmt(x.pairRatioP90, 2)} |`);
     }
   }
   line();

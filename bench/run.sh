@@ -18,9 +18,10 @@
 #   --port N          DICOM port of the peer under test (default 11312; HTTP = port+1000)
 #   --big-mib N       size of the single large instance (power of two, default 1024)
 #   --visibility-n N  instances sent one by one for the store → visible latency (default 100)
-#   --retrieve-pairs N  C-MOVE / C-GET of one study by our embedded PACS and by dcmqrscp / orthanc,
-#                     both running, taking turns N times (default 21): the ratio with the host's
-#                     noise shared by both sides of each pair (measure-extra.ts retrieve)
+#   --retrieve-pairs N  C-MOVE / C-GET of one study and the study-level C-FIND by our embedded PACS
+#                     and by dcmqrscp / orthanc / orthanc-pg, both running, taking turns N times
+#                     (default 21): the ratio with the host's noise shared by both sides of each
+#                     pair (measure-extra.ts retrieve)
 #   --no-install      do not apt-get install missing tools
 #   --no-build        do not run npm run build
 #   --no-extra        skip measure-extra.ts (large instance, visibility latency, retrieve in pairs,
@@ -193,6 +194,7 @@ if [[ $EXTRA == 1 ]]; then
   if [[ " $PEERS " == *" custom:pacs-embedded "* ]]; then
     [[ " $PEERS " == *" dcmqrscp "* && " ${CAPS[pacs-embedded]:-} " == *" move "* ]] && compare+=(pacs-embedded:dcmqrscp:move)
     [[ " $PEERS " == *" orthanc "* && " ${CAPS[pacs-embedded]:-} " == *" get "* ]] && compare+=(pacs-embedded:orthanc:get)
+    [[ " $PEERS " == *" orthanc-pg "* && " ${CAPS[pacs-embedded]:-} " == *" find "* ]] && compare+=(pacs-embedded:orthanc-pg:find)
   fi
   if ((${#compare[@]})); then
     retrieve_ds=()

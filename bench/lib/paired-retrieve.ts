@@ -1,18 +1,19 @@
-// C-MOVE and C-GET of one study measured in pairs: our peer and a reference peer run side by
-// side, both loaded with the same dataset, and take turns, the order alternating from pair to
-// pair. bench.sh measures all of one peer's retrieve runs together, minutes away from the
-// reference's, and on this shared host a cell moves by ±25% over minutes: as much as the
-// difference between two servers that both wait on the same move destination. Within a pair
-// both sides meet the same spell of the host; over many pairs its noise averages out.
+// C-MOVE and C-GET of one study, and bench.sh's study-level C-FIND (find-pid), measured in
+// pairs: our peer and a reference peer run side by side, both loaded with the same dataset, and
+// take turns, the order alternating from pair to pair. bench.sh measures all of one peer's runs
+// together, minutes away from the reference's, and on this shared host a cell moves by ±25%
+// over minutes: as much as the difference between two servers that both wait on the same move
+// destination, or a few milliseconds in a findscu run of 20-40 ms. Within a pair both sides meet
+// the same spell of the host; over many pairs its noise averages out.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClient } from './dcmtk-client';
-import { percentile, readManifest } from './find-latency';
+import { findCases, percentile, readManifest, type FindCase } from './find-latency';
 import { median } from './rounds';
 import { aetOf, countPeer, startPeer, stopPeer } from './peers';
 
-export type RetrieveService = 'move' | 'get';
+export type PairedService = 'move' | 'get' | 'find';
 
 /** One pair: each side's wall time for the whole retrieve, and whether it delivered the study. */
 export interface PairRun {
@@ -79,6 +80,13 @@ export function datasetStudy(dataset: string): DatasetStudy {
   };
 }
 
+/** bench.sh's study-level C-FIND by Patient ID, with the number of matches the manifest gives. */
+function studyFind(dataset: string): FindCase {
+  const found = findCases(readManifest(dataset)).find((c) => c.name === 'find-pid');
+  if (!found) throw new Error('no find-pid query for this dataset');
+  return found;
+}
+
 export function dicomFilesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -92,7 +100,7 @@ export function dicomFilesUnder(dir: string): string[] {
 export interface PairedRetrieveOptions {
   dataset: string;
   /** Comparisons as [ours, reference, service], e.g. ['pacs-embedded', 'dcmqrscp', 'move']. */
-  comparisons: ReadonlyArray<readonly [string, string, RetrieveService]>;
+  comparisons: ReadonlyArray<readonly [string, string, PairedService]>;
   pairs: number;
   /** DICOM port of the first peer; the others follow (their HTTP ports are port + 1000). */
   port: number;
@@ -107,7 +115,7 @@ export interface PairedRetrieveOptions {
 export interface PairedComparison {
   ours: string;
   reference: string;
-  service: RetrieveService;
+  service: PairedService;
   runs: PairRun[];
   summary: PairedSummary;
 }
@@ -155,11 +163,13 @@ async function loadPeer(peer: RunningPeer, study: DatasetStudy, options: PairedR
   }
 }
 
-function retrieveArgs(service: RetrieveService, peer: RunningPeer, study: DatasetStudy, options: PairedRetrieveOptions, outDir: string): [string, string[]] {
-  const common = ['-S', '-aet', options.scuAet, '-aec', peer.aet, '-pdu', options.maxPdu, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study.studyUid}`];
-  return service === 'move'
-    ? ['movescu', [...common, '-aem', options.moveDestAet, '127.0.0.1', String(peer.port)]]
-    : ['getscu', [...common, '-od', outDir, '127.0.0.1', String(peer.port)]];
+function clientArgs(service: PairedService, peer: RunningPeer, study: DatasetStudy, options: PairedRetrieveOptions, outDir: string): [string, string[]] {
+  const connection = ['-aet', options.scuAet, '-aec', peer.aet, '-pdu', options.maxPdu];
+  const address = ['127.0.0.1', String(peer.port)];
+  // Each response is written out (-X), on both sides alike, so that every run is checked.
+  if (service === 'find') return ['findscu', [...connection, '-X', '-od', outDir, ...studyFind(options.dataset).keys, ...address]];
+  const common = ['-S', ...connection, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study.studyUid}`];
+  return service === 'move' ? ['movescu', [...common, '-aem', options.moveDestAet, ...address]] : ['getscu', [...common, '-od', outDir, ...address]];
 }
 
 /**
@@ -190,12 +200,14 @@ export async function measurePairedRetrieve(options: PairedRetrieveOptions): Pro
       options.log(`${label} loaded with ${study.name} on port ${port}`);
     }
     const getDir = join(options.workRoot, `paired-getdest-${study.name}`);
-    const retrieveFrom = async (peer: RunningPeer, service: RetrieveService): Promise<{ ms: number; complete: boolean }> => {
-      const outDir = service === 'move' ? join(destDir, 'store') : getDir;
+    const findDir = join(options.workRoot, `paired-find-${study.name}`);
+    const retrieveFrom = async (peer: RunningPeer, service: PairedService): Promise<{ ms: number; complete: boolean }> => {
+      const outDir = service === 'move' ? join(destDir, 'store') : service === 'get' ? getDir : findDir;
       freshDir(outDir);
-      const [command, args] = retrieveArgs(service, peer, study, options, outDir);
+      const [command, args] = clientArgs(service, peer, study, options, outDir);
       const run = await runClient(command, args);
-      return { ms: run.ms, complete: run.rc === 0 && countFiles(outDir) === study.studyInstances };
+      const expected = service === 'find' ? studyFind(options.dataset).expected : study.studyInstances;
+      return { ms: run.ms, complete: run.rc === 0 && countFiles(outDir) === expected };
     };
     // One untimed retrieve from each side first: a server's first retrieve pays one-time costs
     // (compilation, caches; 395 vs 181-296 ms for our first C-MOVE of a medium study and the next
