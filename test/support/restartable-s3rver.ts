@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ export interface RestartableS3 {
   readonly port: number;
   readonly running: boolean;
   /**
-   * Takes the endpoint away: stops accepting connections, lets requests already being served
+   * Takes the endpoint away: stops accepting connections, answers a request that arrives on a
+   * kept-alive one 503 at once (without s3rver seeing it), lets requests already being served
    * finish (bounded), then cuts every connection. Waiting for them matters because s3rver,
    * unlike a real S3, writes objects in place: cut mid-PUT it would list a partial object.
    */
@@ -34,20 +35,36 @@ export async function startRestartableS3rver(): Promise<RestartableS3> {
   const port = await freePort();
   let server: S3rverInstance | undefined;
   let inFlight = 0;
+  let refusing = false;
   const start = async (): Promise<void> => {
     if (server) return;
     const instance = new S3rver({ port, address: '127.0.0.1', silent: true, directory, configureBuckets: [] });
     await instance.run();
-    instance.httpServer?.on('request', (_req, res) => {
-      inFlight++;
-      res.once('close', () => inFlight--);
-    });
+    const http = instance.httpServer;
+    if (http) {
+      // s3rver's own handlers run only for requests that come before a stop.
+      const handlers = http.listeners('request') as RequestListener[];
+      http.removeAllListeners('request');
+      http.on('request', (req, res) => {
+        if (refusing) {
+          res.writeHead(503, { connection: 'close', 'content-type': 'application/xml' });
+          res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code><Message>stopped by the test</Message></Error>');
+          return;
+        }
+        inFlight++;
+        res.once('close', () => inFlight--);
+        for (const handler of handlers) handler.call(http, req, res);
+      });
+    }
+    refusing = false;
     server = instance;
   };
   const stop = async (): Promise<void> => {
     const http = server?.httpServer;
     server = undefined;
     if (!http) return;
+    // Without this, a fast client keeps storing over its kept-alive connections until they drain.
+    refusing = true;
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
     for (let i = 0; i < 200 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
     http.closeAllConnections();
