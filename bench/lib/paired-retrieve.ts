@@ -15,7 +15,7 @@ import { aetOf, countPeer, startPeer, stopPeer } from './peers';
 
 export type PairedService = 'move' | 'get' | 'find';
 
-/** One pair: each side's wall time for the whole retrieve, and whether it delivered the study. */
+/** One pair: each side's wall time for the whole client run, and whether it delivered everything (the study, or every match). */
 export interface PairRun {
   oursMs: number;
   referenceMs: number;
