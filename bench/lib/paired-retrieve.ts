@@ -163,11 +163,14 @@ async function loadPeer(peer: RunningPeer, study: DatasetStudy, options: PairedR
   }
 }
 
-function clientArgs(service: PairedService, peer: RunningPeer, study: DatasetStudy, options: PairedRetrieveOptions, outDir: string): [string, string[]] {
+function clientArgs(service: PairedService, peer: RunningPeer, study: DatasetStudy, options: PairedRetrieveOptions, outDir: string, find: FindCase | undefined): [string, string[]] {
   const connection = ['-aet', options.scuAet, '-aec', peer.aet, '-pdu', options.maxPdu];
   const address = ['127.0.0.1', String(peer.port)];
-  // Each response is written out (-X), on both sides alike, so that every run is checked.
-  if (service === 'find') return ['findscu', [...connection, '-X', '-od', outDir, ...studyFind(options.dataset).keys, ...address]];
+  if (service === 'find') {
+    if (!find) throw new Error('a find comparison without its query');
+    // Each response is written out (-X), on both sides alike, so that every run is checked.
+    return ['findscu', [...connection, '-X', '-od', outDir, ...find.keys, ...address]];
+  }
   const common = ['-S', ...connection, '-k', 'QueryRetrieveLevel=STUDY', '-k', `StudyInstanceUID=${study.studyUid}`];
   return service === 'move' ? ['movescu', [...common, '-aem', options.moveDestAet, ...address]] : ['getscu', [...common, '-od', outDir, ...address]];
 }
@@ -201,12 +204,14 @@ export async function measurePairedRetrieve(options: PairedRetrieveOptions): Pro
     }
     const getDir = join(options.workRoot, `paired-getdest-${study.name}`);
     const findDir = join(options.workRoot, `paired-find-${study.name}`);
+    // Read from the manifest once, not for every run.
+    const find = options.comparisons.some(([, , service]) => service === 'find') ? studyFind(options.dataset) : undefined;
     const retrieveFrom = async (peer: RunningPeer, service: PairedService): Promise<{ ms: number; complete: boolean }> => {
       const outDir = service === 'move' ? join(destDir, 'store') : service === 'get' ? getDir : findDir;
       freshDir(outDir);
-      const [command, args] = clientArgs(service, peer, study, options, outDir);
+      const [command, args] = clientArgs(service, peer, study, options, outDir, find);
       const run = await runClient(command, args);
-      const expected = service === 'find' ? studyFind(options.dataset).expected : study.studyInstances;
+      const expected = service === 'find' ? find?.expected : study.studyInstances;
       return { ms: run.ms, complete: run.rc === 0 && countFiles(outDir) === expected };
     };
     // One untimed retrieve from each side first: a server's first retrieve pays one-time costs

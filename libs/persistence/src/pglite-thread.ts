@@ -23,14 +23,14 @@ export interface PgliteTransaction {
 
 type Request =
   | { op: 'query'; sql: string; params?: unknown[]; tx?: number }
-  | { op: 'queries'; statements: Statement[] }
+  | { op: 'queries'; statements: PgliteStatement[] }
   | { op: 'exec'; sql: string }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'close' };
 
-/** One statement with its parameters. */
-export interface Statement {
+/** One statement with its parameters, as the thread takes it. */
+export interface PgliteStatement {
   sql: string;
   params?: unknown[];
 }
@@ -142,7 +142,7 @@ export class PgliteThread {
    * DECLARE and its first FETCH cost one round trip to the thread instead of two. The first
    * failure ends the sequence and rejects.
    */
-  queries(statements: Statement[]): Promise<PgliteResult[]> {
+  queries(statements: PgliteStatement[]): Promise<PgliteResult[]> {
     return this.call({ op: 'queries', statements }) as Promise<PgliteResult[]>;
   }
 
