@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CommitThreads } from './commit-threads';
+import { openUnder } from './testing/open-descriptors';
 
 describe('CommitThreads', () => {
   let dir: string;
@@ -18,9 +20,13 @@ describe('CommitThreads', () => {
     return { fd, tempPath };
   };
 
+  /** Threads whose own temp files are named temp-N in `dir`. */
+  const commitThreads = (max: number, spareMaxAgeMs = 60_000) => new CommitThreads({ max, newTempPath: () => join(dir, `temp-${n++}`), spareMaxAgeMs });
+  const tempNames = async () => (await readdir(dir)).filter((name) => name.startsWith('temp-'));
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'commit-threads-'));
-    threads = new CommitThreads(2);
+    threads = commitThreads(2);
   });
   after(async () => {
     await threads.close();
@@ -67,7 +73,7 @@ describe('CommitThreads', () => {
   });
 
   test('close() waits for the commits under way; a later commit starts a thread again', async () => {
-    const own = new CommitThreads(1);
+    const own = commitThreads(1);
     const first = tempFile('first');
     const second = tempFile('second');
     try {
@@ -83,4 +89,60 @@ describe('CommitThreads', () => {
       await own.close();
     }
   });
+
+  describe('a small object whole, in a temp file the thread opened itself', () => {
+    test('is written and renamed into place; the thread then opens its next temp file, which holds() names and the next job takes', async () => {
+      const own = commitThreads(1);
+      try {
+        const before = await tempNames();
+        await own.commitBytes({ buffers: [Buffer.from('small '), Buffer.from('object')], target: join(dir, 'bytes', 'first') });
+        assert.equal(await readFile(join(dir, 'bytes', 'first'), 'utf8'), 'small object');
+        let spare: string[] = [];
+        for (let i = 0; i < 200 && spare.length === 0; i++, await sleep(5)) spare = (await tempNames()).filter((name) => !before.includes(name));
+        assert.equal(spare.length, 1, 'one temp file opened after the job');
+        assert.equal(own.holds(join(dir, spare[0] as string)), true);
+        await own.commitBytes({ buffers: [Buffer.from('second')], target: join(dir, 'bytes', 'second') });
+        assert.equal(await readFile(join(dir, 'bytes', 'second'), 'utf8'), 'second');
+        assert.ok(!(await tempNames()).includes(spare[0] as string), 'the second job wrote into it');
+        assert.equal(own.holds(join(dir, spare[0] as string)), false);
+        await own.close();
+        assert.deepEqual((await tempNames()).filter((name) => !before.includes(name)), [], 'close() removes the thread temp file');
+        assert.equal(openUnder(dir), 0, 'and closes it');
+      } finally {
+        await own.close();
+      }
+    });
+
+    test('a temp file older than spareMaxAgeMs is removed, and the object goes into a new one', async () => {
+      const own = commitThreads(1, 0);
+      try {
+        await own.commitBytes({ buffers: [Buffer.from('a')], target: join(dir, 'aged', 'a') });
+        await sleep(20);
+        const held = (await tempNames()).filter((name) => own.holds(join(dir, name)));
+        assert.equal(held.length, 1);
+        await own.commitBytes({ buffers: [Buffer.from('b')], target: join(dir, 'aged', 'b') });
+        assert.equal(await readFile(join(dir, 'aged', 'b'), 'utf8'), 'b');
+        assert.ok(!(await tempNames()).includes(held[0] as string), 'the old one is gone');
+      } finally {
+        await own.close();
+      }
+    });
+
+    test('a failure comes back with its errno code and leaves no temp file', async () => {
+      const own = commitThreads(1);
+      try {
+        await writeFile(join(dir, 'not-a-dir'), 'x');
+        const before = await tempNames();
+        await assert.rejects(own.commitBytes({ buffers: [Buffer.from('data')], target: join(dir, 'not-a-dir', 'below') }), (error: NodeJS.ErrnoException) => {
+          assert.equal(error.code, 'ENOTDIR');
+          return true;
+        });
+        await own.close();
+        assert.deepEqual((await tempNames()).filter((name) => !before.includes(name)), []);
+      } finally {
+        await own.close();
+      }
+    });
+  });
 });
+

@@ -106,7 +106,11 @@ export class FilesystemObjectStore implements ObjectStore {
     max: PUTS_AT_ONCE,
     maxAgeMs: SPARE_TEMP_FILE_MAX_AGE_MS,
   });
-  private readonly commitThreads = new CommitThreads(PUTS_AT_ONCE);
+  private readonly commitThreads = new CommitThreads({
+    max: PUTS_AT_ONCE,
+    newTempPath: () => join(this.tempDir, `${randomUUID()}.data`),
+    spareMaxAgeMs: SPARE_TEMP_FILE_MAX_AGE_MS,
+  });
 
   constructor(options: FilesystemObjectStoreOptions) {
     this.root = resolve(options.root);
@@ -122,17 +126,24 @@ export class FilesystemObjectStore implements ObjectStore {
   async put(key: string, source: Readable, options?: PutObjectOptions): Promise<PutObjectResult> {
     assertValidObjectKey(key);
     const valid = validatePutOptions(key, options);
+    /** Our temp file, taken when a batch must be written before the last one arrives, or for a record. */
     let file: TempFile | undefined;
     /** The temp file's descriptor while it is open. */
     let fd: number | undefined;
+    const tempFile = async (): Promise<TempFile> => {
+      if (!file) {
+        file = await this.spareTempFiles.take();
+        fd = file.fd;
+      }
+      return file;
+    };
+    const write = async (buffers: readonly Uint8Array[]): Promise<void> => {
+      const sink = (await tempFile()).fd;
+      await writeAllFully(async (pending) => (await writevFd(sink, pending)).bytesWritten, buffers).catch((error: unknown) => {
+        throw mapFsError(this.describe(), error, key);
+      });
+    };
     try {
-      file = await this.spareTempFiles.take();
-      fd = file.fd;
-      const sink = fd;
-      const write = (buffers: readonly Uint8Array[]): Promise<void> =>
-        writeAllFully(async (pending) => (await writevFd(sink, pending)).bytesWritten, buffers).catch((error: unknown) => {
-          throw mapFsError(this.describe(), error, key);
-        });
       const digest = new ByteDigest(key, valid.size);
       // Each batch is written when the next is complete. The last goes with the commit job if it
       // is small, so a small object costs that one job; copying a larger one for the commit
@@ -140,27 +151,36 @@ export class FilesystemObjectStore implements ObjectStore {
       let last: Uint8Array[] = [];
       try {
         for await (const batch of coalesced(digested(source, digest), WRITE_BATCH_BYTES)) {
-          await write(last);
+          if (last.length > 0) await write(last);
           last = batch;
         }
       } catch (error) {
         throw asPutFailure(key, error);
       }
-      if (byteLength(last) > COMMIT_JOB_MAX_BYTES) {
-        await write(last);
-        last = [];
-      }
       const { size, sha256 } = digest.result();
-      // Record first, data last: the data rename is the moment the new object becomes visible.
-      // The record is a cache of what can be recomputed (digest) or defaulted, so it is not made
-      // durable: after a crash a lost or stale record reads as "digest unknown" (identity check).
-      if (needsRecord(valid)) await this.writeRecord(file, key, size, sha256, valid);
-      await this.commitThreads.commit({ fd: sink, buffers: last, tempPath: file.path, target: this.dataPath(key) });
-      // Synced: closing writes nothing back, so it is done at once rather than as another round trip.
-      fd = undefined;
-      this.closeQuietly(sink, key);
-      // Off this put's path: the next one finds its temp file open.
-      this.spareTempFiles.refill();
+      const target = this.dataPath(key);
+      if (!file && !needsRecord(valid) && byteLength(last) <= COMMIT_JOB_MAX_BYTES) {
+        // The whole object is in hand and nothing else is written: the commit thread writes it
+        // into a temp file of its own.
+        await this.prepareAreas();
+        await this.commitThreads.commitBytes({ buffers: last, target });
+      } else {
+        if (byteLength(last) > COMMIT_JOB_MAX_BYTES) {
+          await write(last);
+          last = [];
+        }
+        const own = await tempFile();
+        // Record first, data last: the data rename is the moment the new object becomes visible.
+        // The record is a cache of what can be recomputed (digest) or defaulted, so it is not made
+        // durable: after a crash a lost or stale record reads as "digest unknown" (identity check).
+        if (needsRecord(valid)) await this.writeRecord(own, key, size, sha256, valid);
+        await this.commitThreads.commit({ fd: own.fd, buffers: last, tempPath: own.path, target });
+        // Synced: closing writes nothing back, so it is done at once rather than as another round trip.
+        fd = undefined;
+        this.closeQuietly(own.fd, key);
+        // Off this put's path: the next one finds its temp file open.
+        this.spareTempFiles.refill();
+      }
       this.logger.debug({ key, size, sha256 }, 'object stored');
       return { key, size, sha256 };
     } catch (error) {
@@ -398,7 +418,7 @@ export class FilesystemObjectStore implements ObjectStore {
     let removed = 0;
     for (const name of names) {
       const path = join(this.tempDir, name);
-      if (this.spareTempFiles.holds(path)) continue;
+      if (this.spareTempFiles.holds(path) || this.commitThreads.holds(path)) continue;
       try {
         const stats = await lstat(path);
         if (stats.mtimeMs > cutoff) continue;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { LENT_BUFFER_SIZE } from '../buffer-pool';
 import { objectStoreConformance } from '../conformance/object-store-conformance';
 import { InvalidObjectKeyError, StorageUnavailableError } from '../errors';
 import { FilesystemObjectStore } from './filesystem-object-store';
+import { openUnder } from './testing/open-descriptors';
 
 const newRoot = (): Promise<string> => mkdtemp(join(tmpdir(), 'pacs-fs-store-'));
 const sourceOf = (...chunks: Buffer[]): Readable => Readable.from(chunks, { objectMode: false });
@@ -21,17 +21,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** Descriptors of this process open on files under `root` (Linux /proc). */
-function openUnder(root: string): number {
-  return readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`).startsWith(root);
-    } catch {
-      return false;
-    }
-  }).length;
 }
 
 async function keysOf(store: FilesystemObjectStore, prefix: string): Promise<string[]> {
@@ -176,8 +165,10 @@ describe('FilesystemObjectStore', () => {
     await store.put('unrecorded/2', sourceOf(Buffer.from('newer')), { recordDigest: false });
     assert.deepEqual(await store.head('unrecorded/2').then((h) => [h?.sha256, h?.metadata]), [null, {}]);
     // The same inode number and size, another file (the number reused): the creation time differs.
-    const { ino, size } = await stat(join(root, 'unrecorded/2'), { bigint: true });
-    const forged = { ...JSON.parse(await readFile(join(root, '.meta', 'unrecorded/2'), 'utf8')), ino: ino.toString(), size: Number(size) };
+    // (Forged a millisecond off: two files created within one tick of the kernel's coarse clock
+    // may be born at the same time, as the store's files opened ahead of their puts can be.)
+    const { ino, size, birthtimeNs } = await stat(join(root, 'unrecorded/2'), { bigint: true });
+    const forged = { ...JSON.parse(await readFile(join(root, '.meta', 'unrecorded/2'), 'utf8')), ino: ino.toString(), size: Number(size), born: (birthtimeNs - 1_000_000n).toString() };
     await writeFile(join(root, '.meta', 'unrecorded/2'), JSON.stringify(forged));
     assert.equal((await store.head('unrecorded/2'))?.sha256, null, 'a record of the reused inode number is not trusted');
     await store.delete('unrecorded/1');
@@ -197,7 +188,7 @@ describe('FilesystemObjectStore', () => {
     assert.deepEqual(head?.metadata, {});
   });
 
-  test('after a put, the next one writes into a temp file opened ahead; spares grow to the puts at once; close() removes them', async () => {
+  test('after a put, the next one writes into a temp file opened ahead; spares grow to the puts at once; close() removes them, the commit threads\' too', async () => {
     const base = await newRoot();
     const spared = new FilesystemObjectStore({ root: base });
     const tempFiles = () => readdir(join(base, '.tmp'));
@@ -221,7 +212,14 @@ describe('FilesystemObjectStore', () => {
       await Promise.all([7, 8, 9, 10, 11, 12].map((n) => spared.put(`spare/${n}`, sourceOf(Buffer.from(String(n))))));
       await new Promise((r) => setTimeout(r, 50));
       assert.ok((await tempFiles()).length <= 4, 'never more than four');
-      // The sweep of abandoned uploads leaves the spares this store holds.
+      // A small put with no record is written by a commit thread into a file the thread opened;
+      // the thread then opens one for its next such put.
+      const before = await tempFiles();
+      await spared.put('spare/small', sourceOf(Buffer.from('small')), { recordDigest: false });
+      assert.equal((await readFile(join(base, 'spare/small'))).toString(), 'small');
+      await until((names) => names.length === before.length + 1);
+      assert.equal((await tempFiles()).length, before.length + 1, 'the thread opened its next file');
+      // The sweep of abandoned uploads leaves the spares this store holds, its threads' too.
       assert.equal(await spared.removeAbandonedUploads(0), 0);
       await spared.close();
       assert.deepEqual(await tempFiles(), []);

@@ -1,7 +1,8 @@
 // Temp files opened ahead of the puts that will write them. Creating a file is a journalled
 // metadata operation and a round trip to libuv's thread pool; on the path of a put it sits
 // between the last byte received and the C-STORE-RSP. A spare is opened after a put completes,
-// while the peer sends its next object, so the next put starts writing at once.
+// while the peer sends its next object, so the next put starts writing at once. (A small object
+// with no record never needs one: the commit threads keep their own, commit-threads.ts.)
 
 export interface TempFile {
   /** Names the temp files of one put: `<id>.data` (this file) and `<id>.meta` (its record). */
