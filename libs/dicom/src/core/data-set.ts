@@ -7,11 +7,15 @@ import { bytesToBigInts, bytesToNumbers, bytesToString, bytesToStrings, numbersT
 import { SPECIFIC_CHARACTER_SET } from './tag';
 import type { Vr } from './vr';
 
+const NO_CHARACTER_SET: readonly string[] = [];
+
 export class DataSet implements Iterable<DataElement> {
   private elements = new Map<number, DataElement>();
   #lastTag = -1;
   // Private (#) so structural equality of two data sets ignores where they are nested.
   #parent: DataSet | undefined;
+  /** specificCharacterSet() of the (0008,0005) bytes it was parsed from. */
+  #charset: { from: Buffer; values: readonly string[] } | undefined;
 
   /** `parent` is the data set holding the sequence this one is an item of: it supplies (0008,0005). */
   constructor(parent?: DataSet) {
@@ -75,10 +79,12 @@ export class DataSet implements Iterable<DataElement> {
   }
 
   /** (0008,0005) of this data set, else the one inherited from the enclosing data set (PS3.5 §6.1.2.4). */
-  specificCharacterSet(): string[] {
+  specificCharacterSet(): readonly string[] {
     const own = this.elements.get(SPECIFIC_CHARACTER_SET);
-    if (own?.kind === 'value') return parseSpecificCharacterSet(own.value.toString('latin1'));
-    return this.#parent ? this.#parent.specificCharacterSet() : [];
+    if (own?.kind !== 'value') return this.#parent ? this.#parent.specificCharacterSet() : NO_CHARACTER_SET;
+    // Asked for each text value decoded: parsed again only when the element's bytes are others.
+    if (this.#charset?.from !== own.value) this.#charset = { from: own.value, values: parseSpecificCharacterSet(own.value.toString('latin1')) };
+    return this.#charset.values;
   }
 
   private value(tag: number): ValueElement | undefined {

@@ -8,7 +8,7 @@ import { implicitVr } from './dictionary';
 import { DicomParseError } from './errors';
 import { ITEM, ITEM_DELIMITATION_ITEM, PIXEL_DATA, SEQUENCE_DELIMITATION_ITEM, UNDEFINED_LENGTH } from './tag';
 import { dataSetEncoding } from './transfer-syntax';
-import { vrInfo } from './vr';
+import { vrAt, vrInfo } from './vr';
 
 export interface ReadOptions {
   /** Deepest sequence nesting accepted, against stack exhaustion by hostile input. Default 64. */
@@ -98,7 +98,7 @@ export class DataSetReader {
     let length: number;
     let valuePos: number;
     if (this.encoding.explicitVr) {
-      vr = this.buf.toString('latin1', pos + 4, pos + 6);
+      vr = vrAt(this.buf, pos + 4);
       if (vrInfo(vr).explicitLengthSize === 2) {
         length = this.u16(pos + 6);
         valuePos = pos + 8;

@@ -32,6 +32,8 @@ export function bytesToStrings(value: Buffer, vr: string, specificCharacterSet: 
   const info = vrInfo(vr);
   const text = info.usesSpecificCharacterSet ? decodeText(value, specificCharacterSet, vr) : value.toString('latin1');
   if (!info.multiValued) return [trimEnd(text)];
+  // Most values are single: one array, not a split's and a map's.
+  if (!text.includes('\\')) return [trimValue(text, vr)];
   return text.split('\\').map((s) => trimValue(s, vr));
 }
 

@@ -74,12 +74,28 @@ export const VR_INFO: Readonly<Record<Vr, VrInfo>> = {
  */
 export const UNKNOWN_VR_INFO: VrInfo = bin(4, 1, 1);
 
+/** Known VRs by their two bytes on the wire (first byte high). */
+const VR_BY_BYTES = new Map<number, Vr>((Object.keys(VR_INFO) as Vr[]).map((vr) => [(vr.charCodeAt(0) << 8) | vr.charCodeAt(1), vr]));
+
+/**
+ * The VR code of an explicit VR element header at `pos`: a known VR as its constant string, so a
+ * parse makes no string per element and later lookups by it are fast; any other code as read.
+ */
+export function vrAt(bytes: Uint8Array, pos: number): string {
+  const first = bytes[pos] ?? 0;
+  const second = bytes[pos + 1] ?? 0;
+  return VR_BY_BYTES.get((first << 8) | second) ?? String.fromCharCode(first, second);
+}
+
+/** VR_INFO as a Map: asked for every element parsed, written and converted. */
+const VR_INFO_BY_CODE: ReadonlyMap<string, VrInfo> = new Map(Object.entries(VR_INFO));
+
 export function isVr(code: string): code is Vr {
-  return Object.prototype.hasOwnProperty.call(VR_INFO, code);
+  return VR_INFO_BY_CODE.has(code);
 }
 
 export function vrInfo(code: string): VrInfo {
-  return isVr(code) ? VR_INFO[code] : UNKNOWN_VR_INFO;
+  return VR_INFO_BY_CODE.get(code) ?? UNKNOWN_VR_INFO;
 }
 
 /** PS3.5 §6.2: leading spaces are insignificant for these VRs, trailing for all strings. */

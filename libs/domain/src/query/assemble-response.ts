@@ -48,7 +48,7 @@ function answer(key: ReturnKey, query: FindQuery, match: QueryMatch, ctx: Respon
     case QueryTag.InstanceAvailability:
       return { vr: 'CS', Value: ['ONLINE'] };
     case QueryTag.SpecificCharacterSet:
-      return query.specificCharacterSet.length === 0 ? { vr: 'CS' } : { vr: 'CS', Value: query.specificCharacterSet };
+      return query.specificCharacterSet.length === 0 ? { vr: 'CS' } : { vr: 'CS', Value: [...query.specificCharacterSet] };
   }
   const entity = keyEntity(key.tag);
   if (!entityAvailableAt(entity, query.level)) return { vr: key.vr };

@@ -61,7 +61,7 @@ export interface FindQuery {
   /** Keys with a matching value this SCP cannot match: pending responses carry 0xFF01 (PS3.4 C.4.1.1.4). */
   unsupportedKeys: number[];
   /** (0008,0005) of the request, as given. */
-  specificCharacterSet: string[];
+  specificCharacterSet: readonly string[];
 }
 
 export interface QueryOptions {

@@ -39,6 +39,14 @@ export class DicomJsonError extends Error {
 }
 
 /** "GGGGEEEE", the PS3.18 §F.2.1.1 form of a tag. */
+/** Keys made so far: a data set's tags recur in every instance. Bounded, as private tags are open-ended. */
+const JSON_KEYS = new Map<number, string>();
+const JSON_KEYS_MAX = 8192;
+
 export function jsonKey(tag: number): string {
-  return (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  const known = JSON_KEYS.get(tag);
+  if (known !== undefined) return known;
+  const key = (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  if (JSON_KEYS.size < JSON_KEYS_MAX) JSON_KEYS.set(tag, key);
+  return key;
 }
