@@ -356,6 +356,20 @@ function indexSuite(name: string, makeOptions: () => { options: DatabaseOptions;
         assert.deepEqual([study?.number_of_series, study?.number_of_instances, study?.modalities_in_study, study?.study_description], [2, 5, ['CT', 'MR'], 'Later']);
       });
 
+      test('a rehearsal runs the statements of a batch, and of one instance, and leaves nothing: rows, change log, outbox', async () => {
+        const root = uidRoot();
+        await repo.upsertInstance(before(root));
+        const tables = async () => ({ rows: await dump(db), changes: await db.query(`SELECT count(*)::int AS n FROM "change_log"`), outbox: await db.query(`SELECT count(*)::int AS n FROM "archive_outbox"`) });
+        const was = await tables();
+        await repo.rehearseUpserts(mixedBatch(root));
+        await repo.rehearseUpserts(mixedBatch(root).slice(0, 1));
+        assert.deepEqual(await tables(), was);
+        // Not a no-op: the same batch for real indexes it.
+        const results = await repo.upsertInstances(mixedBatch(root));
+        assert.ok(results.some((r) => r.outcome === 'inserted'));
+        assert.notDeepEqual(await tables(), was);
+      });
+
       test('a redelivered batch changes nothing (keep-first)', async () => {
         const root = uidRoot();
         const inputs = mixedBatch(root).map((input) => ({ ...input, policy: 'keep-first' as const }));

@@ -110,10 +110,11 @@ async function storeSynthetic(port: number, maxPduLength: number, instances: num
   return bytes;
 }
 
-interface SliceIds {
+export interface SliceIds {
   studyUid: string;
   seriesUid: string;
   sopInstanceUid: string;
+  /** Instance Number and the slice position. */
   number: number;
 }
 
@@ -122,6 +123,16 @@ interface SliceIds {
  * Endian, as chunks: the pixel data is `pixels` itself, not a copy.
  */
 function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer[] {
+  const ds = syntheticCtHeader(ids, pixels.length / ROW_BYTES);
+  ds.setBytes(PIXEL_DATA, 'OW', pixels);
+  return writeDataSetChunks(ds, EXPLICIT_VR_LITTLE_ENDIAN, Math.min(pixels.length, 16 * 1024));
+}
+
+/**
+ * The header (everything before Pixel Data) of a synthetic CT slice of `rows` rows of 512 16-bit
+ * pixels: what the warm-ups of the receive path and of the indexer send through their code.
+ */
+export function syntheticCtHeader(ids: SliceIds, rows = 1): DataSet {
   const ds = new DataSet();
   const tag = (keyword: string): number => tagForKeyword(keyword) as number;
   const text = (keyword: string, value: string): void => void ds.setStrings(tag(keyword), value);
@@ -151,12 +162,11 @@ function syntheticCtSlice(ids: SliceIds, pixels: Buffer): Buffer[] {
   text('PixelSpacing', '0.5\\0.5');
   number('SamplesPerPixel', 1);
   text('PhotometricInterpretation', 'MONOCHROME2');
-  number('Rows', pixels.length / ROW_BYTES);
+  number('Rows', rows);
   number('Columns', COLUMNS);
   number('BitsAllocated', 16);
   number('BitsStored', 16);
   number('HighBit', 15);
   number('PixelRepresentation', 1);
-  ds.setBytes(PIXEL_DATA, 'OW', pixels);
-  return writeDataSetChunks(ds, EXPLICIT_VR_LITTLE_ENDIAN, Math.min(pixels.length, 16 * 1024));
+  return ds;
 }

@@ -71,6 +71,11 @@ export interface IndexRepository {
    * the other; an error fails them all (the caller may then retry them one by one).
    */
   upsertInstances(inputs: readonly UpsertInstanceInput[]): Promise<UpsertInstanceResult[]>;
+  /**
+   * Runs upsertInstances' statements and rolls them back: nothing is indexed. A warm-up of the
+   * indexing code (and of the database's), for a process before it takes work.
+   */
+  rehearseUpserts(inputs: readonly UpsertInstanceInput[]): Promise<void>;
   /** How many upsert transactions are worth running at once (1 on a single-connection database). */
   readonly concurrentWriters: number;
   findInstanceLocations(sopInstanceUid: string): Promise<ObjectLocation[]>;

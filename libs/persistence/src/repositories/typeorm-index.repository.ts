@@ -2,7 +2,7 @@
 // ON CONFLICT, bind parameters only.
 import { decideDuplicate, type DuplicateDecision } from '@pacs/domain';
 import type { DataSource } from 'typeorm';
-import { inRetriedTransaction, isSingleConnection, TransactionConflict, type Sql } from '../sql-transaction';
+import { inRetriedTransaction, inTransaction, isSingleConnection, TransactionConflict, type Sql } from '../sql-transaction';
 import { instanceColumns, insertNewInstances, partitionBatch, type Assigned } from './index-batch';
 import { countInStudy, countNewInstancesInSeries, countNewStudy, recount } from './index-counts';
 import { PATIENT_TABLE, SERIES_TABLE, STUDY_TABLE, upsertLevel } from './index-levels';
@@ -42,25 +42,38 @@ export class TypeOrmIndexRepository implements IndexRepository {
   }
 
   upsertInstances(inputs: readonly UpsertInstanceInput[]): Promise<UpsertInstanceResult[]> {
-    if (inputs.length === 1) return this.upsertInstance(inputs[0]!).then((result) => [result]);
-    return inRetriedTransaction(this.db, async (sql) => {
-      const uids = [...new Set(inputs.map((input) => input.records.instance.sopInstanceUid))];
-      // Every UID's lock, in one order for all writers, so two batches cannot deadlock on them.
-      await sql.query(
-        `SELECT pg_advisory_xact_lock($1::int, h) FROM (SELECT DISTINCT hashtext(u) AS h FROM unnest($2::text[]) AS u ORDER BY 1) AS locks`,
-        [SOP_INSTANCE_LOCK_CLASS, uids],
-      );
-      const indexed = await sql.query<{ uid: string }>(`SELECT "sop_instance_uid" AS uid FROM "instance" WHERE "sop_instance_uid" = ANY($1::text[])`, [uids]);
-      const { batch, single } = partitionBatch(inputs, new Set(indexed.map((row) => row.uid)));
-      const results = new Array<UpsertInstanceResult>(inputs.length);
-      if (batch.length > 0) {
-        const outcomes = await insertNewInstances(sql, batch.map((i) => inputs[i]!));
-        batch.forEach((i, n) => (results[i] = { outcome: 'inserted', obsoleteObjects: [], ...outcomes[n]! }));
-      }
-      // Known UIDs and repeats within the batch: one by one, after the new ones, in order.
-      for (const i of single) results[i] = await this.upsertIn(sql, inputs[i]!);
-      return results;
+    return inRetriedTransaction(this.db, (sql) => this.upsertAllIn(sql, inputs));
+  }
+
+  async rehearseUpserts(inputs: readonly UpsertInstanceInput[]): Promise<void> {
+    const rollback = new Error('rehearsal rolled back');
+    await inTransaction(this.db, async (sql) => {
+      await this.upsertAllIn(sql, inputs);
+      throw rollback;
+    }).catch((error: unknown) => {
+      if (error !== rollback) throw error;
     });
+  }
+
+  private async upsertAllIn(sql: Sql, inputs: readonly UpsertInstanceInput[]): Promise<UpsertInstanceResult[]> {
+    const [only] = inputs;
+    if (inputs.length === 1 && only) return [await this.upsertIn(sql, only)];
+    const uids = [...new Set(inputs.map((input) => input.records.instance.sopInstanceUid))];
+    // Every UID's lock, in one order for all writers, so two batches cannot deadlock on them.
+    await sql.query(
+      `SELECT pg_advisory_xact_lock($1::int, h) FROM (SELECT DISTINCT hashtext(u) AS h FROM unnest($2::text[]) AS u ORDER BY 1) AS locks`,
+      [SOP_INSTANCE_LOCK_CLASS, uids],
+    );
+    const indexed = await sql.query<{ uid: string }>(`SELECT "sop_instance_uid" AS uid FROM "instance" WHERE "sop_instance_uid" = ANY($1::text[])`, [uids]);
+    const { batch, single } = partitionBatch(inputs, new Set(indexed.map((row) => row.uid)));
+    const results = new Array<UpsertInstanceResult>(inputs.length);
+    if (batch.length > 0) {
+      const outcomes = await insertNewInstances(sql, batch.map((i) => inputs[i]!));
+      batch.forEach((i, n) => (results[i] = { outcome: 'inserted', obsoleteObjects: [], ...outcomes[n]! }));
+    }
+    // Known UIDs and repeats within the batch: one by one, after the new ones, in order.
+    for (const i of single) results[i] = await this.upsertIn(sql, inputs[i]!);
+    return results;
   }
 
   private async upsertIn(sql: Sql, { records, location, receipt, policy }: UpsertInstanceInput): Promise<UpsertInstanceResult> {

@@ -198,6 +198,12 @@ export const ingestSchema = z
     maxIndexLag: z.number().int().min(1).default(20_000).describe('Instances waiting for the indexer above which new C-STOREs get 0xA700 (back-pressure)'),
     streamMaxBytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024).describe('Size limit of the ingest stream; when full, C-STOREs get 0xA700'),
     indexerConcurrency: z.number().int().min(1).max(1024).default(128).describe('Events an indexer process handles at once (max ack pending); index transactions take up to half of them, at most 64'),
+    indexerWarmUpInstances: z
+      .number()
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('Synthetic instances the indexer indexes at start in transactions it rolls back, so the first real ones meet compiled code (about 1 s at start); 0 skips'),
     duplicatePolicy: z.enum(['keep-first', 'replace', 'replace-same-source', 'reject-if-different']).default('keep-first').describe('What a second object with a known SOP Instance UID and a different digest does'),
     tier: z.string().regex(/^[a-z][a-z0-9-]*$/).default('primary').describe('Name of the storage tier new objects go to'),
     uidRemapSecret: z

@@ -20,6 +20,14 @@ export const indexerService: PacsService = {
       { duplicatePolicy: ctx.config.ingest.duplicatePolicy, maxHeaderBytes: 64 * 1024 * 1024, inFlight: ctx.config.ingest.indexerConcurrency },
       ctx.logger,
     );
+    // Before the first event, as the listener warms its receive path (ADR 0003). A failed
+    // warm-up costs speed, not service.
+    try {
+      const warmUp = await indexer.warmUp(ctx.config.ingest.indexerWarmUpInstances);
+      if (warmUp.instances > 0) ctx.logger.info({ ...warmUp, ms: Math.round(warmUp.ms) }, 'indexing path warmed up');
+    } catch (err) {
+      ctx.logger.warn({ err }, 'indexer warm-up failed; consuming with a cold indexing path');
+    }
     const indexed = ctx.telemetry.meter.createCounter('pacs_indexer_instances_total', { description: 'Instances indexed, by outcome' });
     const latency = ctx.telemetry.meter.createHistogram('pacs_indexer_receive_to_index_seconds', { description: 'From C-STORE reception to index commit', unit: 's' });
 
