@@ -38,11 +38,11 @@ export class DicomJsonError extends Error {
   }
 }
 
-/** "GGGGEEEE", the PS3.18 §F.2.1.1 form of a tag. */
 /** Keys made so far: a data set's tags recur in every instance. Bounded, as private tags are open-ended. */
 const JSON_KEYS = new Map<number, string>();
 const JSON_KEYS_MAX = 8192;
 
+/** "GGGGEEEE", the PS3.18 §F.2.1.1 form of a tag. */
 export function jsonKey(tag: number): string {
   const known = JSON_KEYS.get(tag);
   if (known !== undefined) return known;
