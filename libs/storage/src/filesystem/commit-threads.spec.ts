@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,9 +101,10 @@ describe('CommitThreads', () => {
         for (let i = 0; i < 200 && spare.length === 0; i++, await sleep(5)) spare = (await tempNames()).filter((name) => !before.includes(name));
         assert.equal(spare.length, 1, 'one temp file opened after the job');
         assert.equal(own.holds(join(dir, spare[0] as string)), true);
+        const { ino } = await stat(join(dir, spare[0] as string));
         await own.commitBytes({ buffers: [Buffer.from('second')], target: join(dir, 'bytes', 'second') });
         assert.equal(await readFile(join(dir, 'bytes', 'second'), 'utf8'), 'second');
-        assert.ok(!(await tempNames()).includes(spare[0] as string), 'the second job wrote into it');
+        assert.equal((await stat(join(dir, 'bytes', 'second'))).ino, ino, 'the second job wrote into it');
         assert.equal(own.holds(join(dir, spare[0] as string)), false);
         await own.close();
         assert.deepEqual((await tempNames()).filter((name) => !before.includes(name)), [], 'close() removes the thread temp file');
@@ -120,8 +121,10 @@ describe('CommitThreads', () => {
         await sleep(20);
         const held = (await tempNames()).filter((name) => own.holds(join(dir, name)));
         assert.equal(held.length, 1);
+        // Marked: had the job written into it, the object would end in this byte.
+        await writeFile(join(dir, held[0] as string), 'xY');
         await own.commitBytes({ buffers: [Buffer.from('b')], target: join(dir, 'aged', 'b') });
-        assert.equal(await readFile(join(dir, 'aged', 'b'), 'utf8'), 'b');
+        assert.equal(await readFile(join(dir, 'aged', 'b'), 'utf8'), 'b', 'written into a new file');
         assert.ok(!(await tempNames()).includes(held[0] as string), 'the old one is gone');
       } finally {
         await own.close();
