@@ -24,4 +24,4 @@ export { move, get, type RetrieveOperation, type RetrieveOutcome, type RetrieveS
 export { proposeStorage, proposeQuery, scpRoleSelection } from './scu/contexts';
 export { selectPresentationContext } from './scu/select-context';
 export { openPart10File, writePart10File, Part10FileError, type Part10File } from './part10';
-export { syntheticCtHeader, warmUpStorePath, type SliceIds, type WarmUpOptions, type WarmUpResult } from './warm-up';
+export { CT_IMAGE_STORAGE, syntheticCtHeader, warmUpStorePath, type SliceIds, type WarmUpOptions, type WarmUpResult } from './warm-up';

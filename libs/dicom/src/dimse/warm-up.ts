@@ -16,7 +16,8 @@ import { serveDimse } from './scp/serve-dimse';
 import { store } from './scu/store';
 
 const EXPLICIT_VR_LITTLE_ENDIAN = TransferSyntaxUid.ExplicitVRLittleEndian;
-const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
+/** CT Image Storage: the SOP class of the synthetic slices (syntheticCtHeader). */
+export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const WARM_UP_AE = 'WARMUP';
 const COLUMNS = 512;
 const ROW_BYTES = COLUMNS * 2;

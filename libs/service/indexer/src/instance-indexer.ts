@@ -1,12 +1,9 @@
-import { TransferSyntaxUid, findTransferSyntax, generateUid, readDataSet, readPart10Header, syntheticCtHeader, writeDataSet, type DataSet } from '@pacs/dicom';
+import { CT_IMAGE_STORAGE, TransferSyntaxUid, findTransferSyntax, generateUid, readDataSet, readPart10Header, syntheticCtHeader, writeDataSet, type DataSet } from '@pacs/dicom';
 import { decodeInstanceReceived, encodeInstanceReceived, toIndexRecords, type DuplicatePolicy, type InstanceReceived } from '@pacs/domain';
 import type { IndexRepository, UpsertInstanceInput, UpsertInstanceResult } from '@pacs/persistence';
 import type { Logger } from '@pacs/platform';
 import type { ObjectStore } from '@pacs/storage';
 import { MicroBatcher } from './micro-batcher';
-
-/** The SOP class of the warm-up's synthetic slices. */
-const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 
 /** Instances per index transaction at most. */
 const MAX_BATCH = 64;
