@@ -8,7 +8,13 @@ import { markSingleConnection } from './sql-transaction';
 /** Connection settings; the app maps its configuration onto these. */
 export type DatabaseOptions =
   | { driver: 'postgres'; url: string; schema: string; poolSize: number; statementTimeoutMs: number; applicationName?: string }
-  | { driver: 'pglite'; dataDir: string; schema: string };
+  | { driver: 'pglite'; dataDir: string; schema: string; nice?: number };
+
+export interface OpenDatabaseOptions {
+  migrate?: boolean;
+  /** Told when the PGlite thread could not lower its priority as asked (it then runs at the process's). */
+  onNiceError?: (message: string) => void;
+}
 
 /**
  * The one TypeORM data source definition (Postgres in cluster mode, PGlite in embedded mode,
@@ -47,11 +53,12 @@ export function createDataSource(options: DatabaseOptions, pglite?: PgliteThread
 }
 
 /** Connects, creates the schema if needed and applies pending migrations. */
-export async function openDatabase(options: DatabaseOptions, { migrate = true } = {}): Promise<DataSource> {
+export async function openDatabase(options: DatabaseOptions, { migrate = true, onNiceError }: OpenDatabaseOptions = {}): Promise<DataSource> {
   let pglite: PgliteThread | undefined;
   if (options.driver === 'pglite') {
     await ensurePgliteCluster(options.dataDir);
-    pglite = await PgliteThread.start(options.dataDir);
+    pglite = await PgliteThread.start(options.dataDir, { nice: options.nice });
+    if (pglite.niceError !== undefined) onNiceError?.(pglite.niceError);
   }
   const dataSource = createDataSource(options, pglite);
   try {

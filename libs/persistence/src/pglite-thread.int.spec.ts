@@ -1,7 +1,7 @@
 // PGlite on its worker thread: one session, transactions that hold other statements back,
 // PostgreSQL's error fields across the thread boundary, and a thread that dies fails its callers.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -109,6 +109,30 @@ describe('PgliteThread', () => {
       assert.deepEqual(unhandled, []);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  test('nice lowers the priority of the PGlite thread alone (Linux: a per-thread value)', { skip: !existsSync('/proc/self/task') }, async () => {
+    // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the command name in parentheses.
+    const niceOf = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    const tasksAt = (nice: number): string[] => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === nice);
+    const mainNice = niceOf(String(process.pid));
+    const other = mkdtempSync(join(tmpdir(), 'pacs-pglite-thread-'));
+    try {
+      await ensurePgliteCluster(other);
+      assert.deepEqual(tasksAt(mainNice + 7), []);
+      const lowered = await PgliteThread.start(other, { nice: mainNice + 7 });
+      try {
+        assert.equal(lowered.niceError, undefined);
+        assert.equal(tasksAt(mainNice + 7).length, 1, 'exactly one thread runs at the lowered priority');
+        assert.equal(niceOf(String(process.pid)), mainNice, 'the main thread keeps its priority');
+        assert.deepEqual((await lowered.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
+      } finally {
+        await lowered.close();
+      }
+      assert.deepEqual(tasksAt(mainNice + 7), [], 'the thread is gone with its PGlite');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 

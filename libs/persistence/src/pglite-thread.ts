@@ -47,6 +47,11 @@ type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
+  // os.setPriority(0, n) sets the niceness of the calling thread only (Linux: a per-thread value).
+  let niceError;
+  if (workerData.nice) {
+    try { require('node:os').setPriority(0, workerData.nice); } catch (e) { niceError = String(e && e.message || e); }
+  }
   const { PGlite, types } = await import(workerData.pglite);
   // TypeORM may bind a boolean as 1/0 or 'true'/'false': PGlite's own bool serializer expects true/false.
   const bool = (v) => (v === true || v === 'true' || v === 1 ? 'TRUE' : v === false || v === 'false' || v === 0 ? 'FALSE' : v);
@@ -102,9 +107,18 @@ const { parentPort, workerData } = require('node:worker_threads');
       (e) => parentPort.postMessage({ id: m.id, ok: false, error: errorFields(e) }),
     );
   });
-  parentPort.postMessage({ id: 0, ok: true, value: 'ready' });
+  parentPort.postMessage({ id: 0, ok: true, value: { niceError } });
 })();
 `;
+
+export interface PgliteThreadOptions {
+  /**
+   * Niceness of the thread (0-19; 0 leaves it as the process). Under CPU contention the other
+   * threads of the process (the DICOM front door, the commit threads) then go first, and the
+   * statements run when they wait. Lowering priority needs no privilege; raising it back would.
+   */
+  nice?: number;
+}
 
 /**
  * A PGlite database served by a worker thread. The thread keeps the process alive only while a
@@ -112,6 +126,8 @@ const { parentPort, workerData } = require('node:worker_threads');
  * the exit of a process that is done.
  */
 export class PgliteThread {
+  /** Why the thread could not lower its priority as asked (it then runs at the process's). */
+  niceError: string | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private exited: Error | undefined;
@@ -123,12 +139,13 @@ export class PgliteThread {
   }
 
   /** Opens the cluster in dataDir (which must exist, see ensurePgliteCluster) on a new thread. */
-  static async start(dataDir: string): Promise<PgliteThread> {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dataDir, pglite: import.meta.resolve('@electric-sql/pglite') } });
+  static async start(dataDir: string, options: PgliteThreadOptions = {}): Promise<PgliteThread> {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { dataDir, pglite: import.meta.resolve('@electric-sql/pglite'), nice: options.nice ?? 0 } });
     const thread = new PgliteThread(worker);
-    await new Promise<void>((resolve, reject) => {
-      thread.waiting.set(0, { resolve: () => resolve(), reject });
+    const ready = await new Promise<{ niceError?: string }>((resolve, reject) => {
+      thread.waiting.set(0, { resolve: (value) => resolve(value as { niceError?: string }), reject });
     });
+    thread.niceError = ready.niceError;
     worker.unref();
     return thread;
   }

@@ -11,7 +11,7 @@ export function databaseOptions(config: PacsConfig, service: string): DatabaseOp
   const { database } = config;
   return database.driver === 'postgres'
     ? { driver: 'postgres', url: database.url as string, schema: database.schema, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, applicationName: `pacs-${service}` }
-    : { driver: 'pglite', dataDir: database.dataDir, schema: database.schema };
+    : { driver: 'pglite', dataDir: database.dataDir, schema: database.schema, nice: database.pgliteNice };
 }
 
 /**
@@ -40,7 +40,9 @@ export class Infrastructure {
     this.db ??= (async () => {
       const { database } = this.config;
       if (database.driver === 'pglite') await mkdir(database.dataDir, { recursive: true });
-      const db = await openDatabase(databaseOptions(this.config, this.service));
+      const db = await openDatabase(databaseOptions(this.config, this.service), {
+        onNiceError: (error) => this.logger.warn({ pgliteNice: database.pgliteNice, error }, 'the PGlite thread keeps the process priority: database.pgliteNice could not be applied'),
+      });
       this.logger.info({ driver: database.driver, schema: database.schema }, 'database open, migrations applied');
       this.health.addReadinessCheck('database', () => pingDatabase(db));
       this.shutdown.onShutdown('database', () => db.destroy());

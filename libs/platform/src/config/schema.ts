@@ -122,6 +122,13 @@ export const databaseSchema = z
     schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('public').describe('Schema holding the PACS tables'),
     poolSize: z.number().int().min(1).max(200).default(10).describe('Connections per process (postgres driver)'),
     dataDir: z.string().optional().describe('PGlite data directory (default: <dataDir>/db)'),
+    pgliteNice: z
+      .number()
+      .int()
+      .min(0)
+      .max(19)
+      .default(10)
+      .describe('Niceness of the PGlite thread (pglite driver): under CPU contention C-STORE acknowledgements go ahead of indexing and queries; 0 gives it the priority of the rest of the process'),
     statementTimeoutMs: durationMs.default(30_000).describe('Per-statement timeout (postgres driver)'),
   })
   .strict();
