@@ -113,8 +113,9 @@ describe('PgliteThread', () => {
   });
 
   test('nice lowers the priority of the PGlite thread alone (Linux: a per-thread value)', { skip: !existsSync('/proc/self/task') }, async (t) => {
-    // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the command name in parentheses.
-    const niceOf = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the command name in parentheses
+    // (up to its last parenthesis: a thread's name may hold one).
+    const niceOf = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
     const tasksAt = (nice: number): string[] => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === nice);
     const mainNice = niceOf(String(process.pid));
     if (mainNice + 7 > 19) return t.skip(`the test process already runs at niceness ${mainNice}`);
